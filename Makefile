@@ -1,0 +1,85 @@
+# The two commands: `make run` (the portal on its embedded default) and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+# What the tests run against; override on the command line or in the environment.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
+
+ASSETS := build/static
+GOVUK := node_modules/govuk-frontend/dist/govuk
+
+.PHONY: run test lint format assets worker beat check-services compose-check clean
+
+run: $(VENV)/.runtime assets
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "The portal is at http://127.0.0.1:8000 (stop it with Ctrl+C)."
+	@echo "Emails are printed here, in this terminal."
+	@echo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev assets check-services
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+check-services: $(VENV)/.dev
+	@$(TEST_ENV) $(BIN)/python scripts/check_services.py
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+compose-check: $(VENV)/.dev
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+# Celery against Redis (REDIS_URL, default the local one).
+worker: $(VENV)/.runtime
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/celery -A portal worker --loglevel=INFO
+
+beat: $(VENV)/.runtime
+	mkdir -p var
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/celery -A portal beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+# --- Setting up ----------------------------------------------------------
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: $(ASSETS)/css/portal.css $(ASSETS)/js/portal.mjs
+
+$(ASSETS)/css/portal.css: node_modules/.installed $(wildcard assets/scss/*.scss)
+	mkdir -p $(ASSETS)/css $(ASSETS)/govuk/images $(ASSETS)/images
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps assets/scss/portal.scss $@
+	cp $(GOVUK)/assets/images/* $(ASSETS)/govuk/images/
+	cp assets/images/* $(ASSETS)/images/
+
+$(ASSETS)/js/portal.mjs: node_modules/.installed assets/js/portal.mjs
+	mkdir -p $(ASSETS)/js
+	cp $(GOVUK)/govuk-frontend.min.js $(ASSETS)/js/
+	cp assets/js/portal.mjs $@
+
+clean:
+	rm -rf build staticfiles node_modules $(VENV)

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo sectors and one demo person per role. Safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo gives demo people a published password, so it runs only with DEBUG on."
+            )
+        people = seed_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Sign in as any of these people with the password: {DEMO_PASSWORD}")
+        for email, described in people:
+            self.stdout.write(f"  {email:32} {described}")

@@ -1,0 +1,29 @@
+"""Who may do what with people and sectors. Every view asks here."""
+
+from django.contrib.auth.models import AnonymousUser
+
+from .models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, User
+
+
+def _in_group(user: User | AnonymousUser, name: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    # Group names are cached on the user object for the length of the request.
+    cached = getattr(user, "_portal_group_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._portal_group_names = cached
+    return name in cached
+
+
+def is_ncpp_staff(user: User | AnonymousUser) -> bool:
+    return _in_group(user, NCPP_STAFF_GROUP)
+
+
+def is_portal_admin(user: User | AnonymousUser) -> bool:
+    return _in_group(user, PORTAL_ADMINS_GROUP)
+
+
+def is_isl(user: User | AnonymousUser) -> bool:
+    """An Industry Sector Lead is anyone with a membership of a sector."""
+    return user.is_authenticated and user.is_active and user.memberships.exists()

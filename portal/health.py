@@ -1,0 +1,31 @@
+"""Checks behind GET /healthz. Each answers a short word, never an error text."""
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+
+def check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return "error"
+    return "ok"
+
+
+def check_broker() -> str:
+    if not settings.REDIS_URL:
+        return "in-process"
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except redis.RedisError:
+        return "error"
+    return "ok"

@@ -1,0 +1,65 @@
+"""Render Django form fields with GOV.UK Frontend markup."""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+
+register = template.Library()
+
+INPUT_CLASSES = {
+    "input": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "file": "govuk-file-upload",
+}
+
+
+def field_kind(field: BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "file"
+    return "input"
+
+
+@register.inclusion_tag("includes/govuk_field.html")
+def govuk_field(field: BoundField) -> dict:
+    kind = field_kind(field)
+    hint_id = f"{field.auto_id}-hint" if field.help_text else ""
+    error_id = f"{field.auto_id}-error" if field.errors else ""
+    described_by = " ".join(part for part in (hint_id, error_id) if part)
+    attrs: dict[str, str] = {}
+    if described_by:
+        attrs["aria-describedby"] = described_by
+    if kind in INPUT_CLASSES:
+        css = INPUT_CLASSES[kind]
+        attrs["class"] = f"{css} {css}--error" if field.errors else css
+    elif kind == "checkbox":
+        attrs["class"] = "govuk-checkboxes__input"
+    return {
+        "field": field,
+        "kind": kind,
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "widget": field.as_widget(attrs=attrs) if kind not in ("radios", "checkboxes") else "",
+    }
+
+
+@register.inclusion_tag("includes/govuk_error_summary.html")
+def govuk_error_summary(form: forms.BaseForm) -> dict:
+    """The list of problems at the top of a form, each linked to its field."""
+    if not form.is_bound or not form.errors:
+        return {"errors": []}
+    errors = [("", message) for message in form.non_field_errors()]
+    for field in form:
+        for message in field.errors:
+            errors.append((f"#{field.auto_id}", message))
+    return {"errors": errors}

@@ -1,0 +1,50 @@
+import logging
+import secrets
+import sys
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import health
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return render(request, "portal/dashboard.html")
+    return render(request, "portal/home.html")
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = health.check_database()
+    broker = health.check_broker()
+    healthy = database == "ok" and broker in ("ok", "in-process")
+    body = {"status": "ok" if healthy else "degraded", "database": database, "broker": broker}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: a reference to quote to support, and nothing of the failure itself."""
+    reference = secrets.token_hex(4).upper()
+    logger.error("Server error, reference %s", reference, exc_info=sys.exc_info())
+    try:
+        body = loader.render_to_string(
+            "500.html", {"reference": reference, "SERVICE_NAME": settings.SERVICE_NAME}
+        )
+    except Exception:
+        # The layout itself may be what failed; the reference must still reach the person.
+        logger.exception("The 500 page could not be rendered, reference %s", reference)
+        heading = "Sorry, there is a problem with the service"
+        body = (
+            f"<!doctype html><html lang='en'><title>{heading}</title>"
+            f"<h1>{heading}</h1><p>Reference: {reference}</p></html>"
+        )
+    return HttpResponseServerError(body)

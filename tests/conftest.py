@@ -1,0 +1,154 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from accounts.models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership
+from tests.factories import MembershipFactory, SectorFactory, UserFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings) -> None:
+    # Production serves hashed names from collectstatic's manifest; tests have no manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def client() -> Client:
+    """A browser that reaches the portal through its TLS-terminating proxy, as in production."""
+    return Client(headers={"X-Forwarded-Proto": "https"})
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 20.0, interval: float = 0.1):
+    """Poll until `condition()` is truthy; fail the test if it never is."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"Condition not met within {timeout} seconds")
+
+
+# --- Named people ---------------------------------------------------------
+
+
+@pytest.fixture
+def retail(db):
+    return SectorFactory(name="Retail", slug="retail")
+
+
+@pytest.fixture
+def transport(db):
+    return SectorFactory(name="Transport", slug="transport")
+
+
+@pytest.fixture
+def isl(retail):
+    """An ISL: lead of the retail sector."""
+    user = UserFactory(email="isl.retail@example.org", name="Retail lead", password=PASSWORD)
+    MembershipFactory(user=user, sector=retail, role=Membership.Role.LEAD)
+    return user
+
+
+@pytest.fixture
+def other_isl(transport):
+    """An ISL of another sector: member of transport only."""
+    user = UserFactory(
+        email="isl.transport@example.org", name="Transport member", password=PASSWORD
+    )
+    MembershipFactory(user=user, sector=transport, role=Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in no sector and no group."""
+    return UserFactory(email="outsider@example.org", name="Outsider", password=PASSWORD)
+
+
+@pytest.fixture
+def ncpp_officer(db):
+    user = UserFactory(email="ncpp.officer@example.org", name="NCPP officer", password=PASSWORD)
+    user.groups.add(Group.objects.get(name=NCPP_STAFF_GROUP))
+    return user
+
+
+@pytest.fixture
+def portal_admin(db):
+    user = UserFactory(email="portal.admin@example.org", name="Portal admin", password=PASSWORD)
+    user.groups.add(Group.objects.get(name=PORTAL_ADMINS_GROUP))
+    return user
+
+
+# --- A real Celery worker -------------------------------------------------
+
+
+def test_database_url() -> str:
+    """The URL of the test database pytest-django made, for processes the tests start."""
+    db = django_settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict]:
+    """A real `celery worker` process on the test Redis and the test database.
+
+    Yields what a test needs to reach it: its pid, its log file and its environment.
+    """
+    from django.core.cache import cache
+
+    from portal.celery import app
+    from portal.tasks import HEARTBEAT_KEY, record_heartbeat
+
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    with django_db_blocker.unblock():
+        app.control.purge()
+    name = f"test-{uuid.uuid4().hex[:8]}@%h"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
+             "--loglevel=INFO", "--without-mingle", "--without-gossip", "-n", name],
+            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        # Ready means it has run a task end to end, not merely started.
+        token = f"ready-{uuid.uuid4().hex}"
+        record_heartbeat.delay(token)
+        deadline = time.monotonic() + 60
+        while cache.get(HEARTBEAT_KEY.format(name=token)) is None:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"The Celery worker did not start:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        yield {"pid": process.pid, "log": log_path, "env": env}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

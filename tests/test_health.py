@@ -1,0 +1,46 @@
+import socket
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def spare_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_healthz_is_ok_with_the_real_database_and_redis(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+def test_healthz_is_degraded_when_redis_is_unreachable(client, settings):
+    # Nothing listens on this port: the broker is down as far as the portal can tell.
+    settings.REDIS_URL = f"redis://127.0.0.1:{spare_port()}/0"
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "error"}
+
+
+def test_healthz_reports_in_process_tasks_when_there_is_no_broker(client, settings):
+    settings.REDIS_URL = None
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["broker"] == "in-process"
+
+
+def test_healthz_reveals_no_configuration(client, settings):
+    body = client.get("/healthz").content.decode()
+
+    assert settings.SECRET_KEY not in body
+    assert "127.0.0.1" not in body
+    assert "postgres" not in body
