@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -45,6 +46,16 @@ def wait_for(condition: Callable[[], object], timeout: float = 20.0, interval: f
 
 
 # --- Named people ---------------------------------------------------------
+# Each has a TOTP authenticator, as every real account must, so that
+# `client.force_login(person)` reaches pages behind the MFA requirement.
+# The TOTP secret is kept on the object as `totp_secret` for tests that sign in for real.
+
+
+def make_person(email: str, name: str, **fields):
+    user = UserFactory(email=email, name=name, password=PASSWORD, **fields)
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+    return user
 
 
 @pytest.fixture
@@ -60,7 +71,7 @@ def transport(db):
 @pytest.fixture
 def isl(retail):
     """An ISL: lead of the retail sector."""
-    user = UserFactory(email="isl.retail@example.org", name="Retail lead", password=PASSWORD)
+    user = make_person("isl.retail@example.org", "Retail lead")
     MembershipFactory(user=user, sector=retail, role=Membership.Role.LEAD)
     return user
 
@@ -68,9 +79,7 @@ def isl(retail):
 @pytest.fixture
 def other_isl(transport):
     """An ISL of another sector: member of transport only."""
-    user = UserFactory(
-        email="isl.transport@example.org", name="Transport member", password=PASSWORD
-    )
+    user = make_person("isl.transport@example.org", "Transport member")
     MembershipFactory(user=user, sector=transport, role=Membership.Role.MEMBER)
     return user
 
@@ -78,19 +87,19 @@ def other_isl(transport):
 @pytest.fixture
 def outsider(db):
     """Signed in, but in no sector and no group."""
-    return UserFactory(email="outsider@example.org", name="Outsider", password=PASSWORD)
+    return make_person("outsider@example.org", "Outsider")
 
 
 @pytest.fixture
 def ncpp_officer(db):
-    user = UserFactory(email="ncpp.officer@example.org", name="NCPP officer", password=PASSWORD)
+    user = make_person("ncpp.officer@example.org", "NCPP officer")
     user.groups.add(Group.objects.get(name=NCPP_STAFF_GROUP))
     return user
 
 
 @pytest.fixture
 def portal_admin(db):
-    user = UserFactory(email="portal.admin@example.org", name="Portal admin", password=PASSWORD)
+    user = make_person("portal.admin@example.org", "Portal admin")
     user.groups.add(Group.objects.get(name=PORTAL_ADMINS_GROUP))
     return user
 
