@@ -7,7 +7,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+import redis
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -26,6 +33,25 @@ def _plain_static_files(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: no rate-limit counts or cached pages left over.
+
+    Only the portal's own keys go: the broker's queues share this Redis.
+    """
+    from django.core.cache import cache
+
+    if not django_settings.REDIS_URL:
+        cache.clear()
+        return
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    prefix = django_settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture
@@ -56,6 +82,11 @@ def make_person(email: str, name: str, **fields):
     user.totp_secret = generate_totp_secret()
     TOTP.activate(user, user.totp_secret)
     return user
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app would show for `secret` right now."""
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.db import IntegrityError
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,14 @@ def test_a_person_authenticates_with_email_and_password(isl):
     assert authenticate(email="isl.retail@example.org", password="wrong password") is None
 
 
-def test_a_person_signs_in_through_the_sign_in_page_with_email(client, isl):
+def test_a_person_signs_in_with_email_password_and_code(client, isl):
     response = client.post(
         "/accounts/login/", {"login": "isl.retail@example.org", "password": PASSWORD}
     )
+    assert response.headers["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(isl.totp_secret)})
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -56,9 +60,8 @@ def test_a_wrong_password_keeps_the_person_out_with_a_message(client, isl):
 
 
 def test_the_session_cookie_is_host_prefixed_secure_and_http_only(client, isl):
-    response = client.post(
-        "/accounts/login/", {"login": "isl.retail@example.org", "password": PASSWORD}
-    )
+    client.post("/accounts/login/", {"login": "isl.retail@example.org", "password": PASSWORD})
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(isl.totp_secret)})
 
     cookie = response.cookies["__Host-session"]
     assert cookie["secure"] is True
