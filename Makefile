@@ -12,7 +12,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
 ASSETS := build/static
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test lint format assets worker beat check-services compose-check clean
+.PHONY: run test lint format assets worker beat check-services compose-check clean demo-code
 
 run: $(VENV)/.runtime assets
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -83,3 +83,7 @@ $(ASSETS)/js/portal.mjs: node_modules/.installed assets/js/portal.mjs
 
 clean:
 	rm -rf build staticfiles node_modules $(VENV)
+
+# The current sign-in code of each demo person (the embedded default only).
+demo-code: $(VENV)/.runtime
+	@DEBUG=true $(BIN)/python manage.py demo_code

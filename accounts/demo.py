@@ -1,5 +1,15 @@
 """Demo data for `manage.py seed_demo`: clearly demo, safe to load again and again."""
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
@@ -44,6 +54,24 @@ PEOPLE = [
 ]
 
 
+def demo_totp_secret(user: User) -> str:
+    """The demo person's authenticator secret, made on first use. Demo data only."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        return secret
+    return get_mfa_adapter().decrypt(authenticator.data["secret"])
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def demo_people() -> list[User]:
+    return list(User.objects.filter(email__in=[person[0] for person in PEOPLE]).order_by("email"))
+
+
 @transaction.atomic
 def seed_demo() -> list[tuple[str, str]]:
     """Load the demo sectors and people; return (email, what they are) for each person."""
@@ -59,6 +87,10 @@ def seed_demo() -> list[tuple[str, str]]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        demo_totp_secret(user)
         user.groups.set(Group.objects.filter(name__in=groups))
         for sector_name, role in memberships:
             Membership.objects.update_or_create(

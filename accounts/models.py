@@ -140,3 +140,78 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_email or 'system'} {self.action}"
+
+
+class Invitation(models.Model):
+    """An invitation to join the portal, accepted once through a link sent by email.
+
+    Only a hash of the link's token is stored: a copy of the database opens no accounts.
+    """
+
+    class Kind(models.TextChoices):
+        ISL = "isl", "Industry Sector Lead"
+        NCPP_STAFF = "ncpp_staff", "NCPP staff"
+        PORTAL_ADMIN = "portal_admin", "Portal admin"
+
+    email = models.EmailField()
+    name = models.CharField(max_length=150, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ISL)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_not_both_accepted_and_revoked",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["isl", "ncpp_staff", "portal_admin"]),
+                name="invitation_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class InvitationSector(models.Model):
+    """A sector, and the role in it, that an ISL's invitation gives on acceptance."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="sectors")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "sector"], name="invitation_sector_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} of {self.sector}"

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,7 +8,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("manage/", include("accounts.manage_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Django's admin signs in through allauth: the same second factor and rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "ISL Briefing Portal administration"
 
 handler500 = "portal.views.server_error"

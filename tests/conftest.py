@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -79,6 +80,7 @@ def wait_for(condition: Callable[[], object], timeout: float = 20.0, interval: f
 
 def make_person(email: str, name: str, **fields):
     user = UserFactory(email=email, name=name, password=PASSWORD, **fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     user.totp_secret = generate_totp_secret()
     TOTP.activate(user, user.totp_secret)
     return user

@@ -17,3 +17,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in as any of these people with the password: {DEMO_PASSWORD}")
         for email, described in people:
             self.stdout.write(f"  {email:32} {described}")
+        self.stdout.write(
+            "Each demo person has an authenticator already set up. For the code it asks for, run:\n"
+            "  make demo-code   (or: DEBUG=true .venv/bin/python manage.py demo_code EMAIL)\n"
+            "or add the secret it prints to an authenticator app."
+        )

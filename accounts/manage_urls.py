@@ -1,0 +1,3 @@
+"""Portal admins' tools: sectors, membership, people, imports, invitations, audit log."""
+
+urlpatterns: list = []

@@ -1,0 +1,95 @@
+"""Session limits and mandatory MFA, applied to every request."""
+
+import time
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+SESSION_STARTED = "portal_auth_started"
+SESSION_LAST_SEEN = "portal_last_seen"
+# A session is written back at most this often just to move its idle clock.
+LAST_SEEN_RESOLUTION = 60
+
+# Pages a signed-in person without a second factor may still reach: setting one up,
+# signing out, the invitation link, and what is public to everyone.
+MFA_EXEMPT_URL_NAMES = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_authenticate",
+        "account_login",
+        "account_logout",
+        "account_reauthenticate",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "account_confirm_email",
+        "invitation_accept",
+        "healthz",
+        "threat_level_history",
+        "threat_level_api",
+        "threat_level_feed",
+        "threat_level_cap",
+    }
+)
+
+
+def url_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).url_name
+    except Resolver404:
+        return None
+
+
+class SessionTimeoutMiddleware:
+    """Sign out after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT after
+    sign-in, whichever comes first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault(SESSION_STARTED, now)
+            last_seen = session.get(SESSION_LAST_SEEN, now)
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                return self.sign_out(request, "You were signed out after 30 minutes without use.")
+            if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                return self.sign_out(request, "You were signed out: sessions last 12 hours.")
+            if now - last_seen >= LAST_SEEN_RESOLUTION or SESSION_LAST_SEEN not in session:
+                session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+    @staticmethod
+    def sign_out(request: HttpRequest, message: str) -> HttpResponse:
+        path = request.get_full_path()
+        logout(request)
+        messages.info(request, f"{message} Sign in again to carry on.")
+        return redirect_to_login(path)
+
+
+class RequireMFAMiddleware:
+    """Everyone must have a second factor: a signed-in person without one is sent to set one up
+    before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and url_name(request) not in MFA_EXEMPT_URL_NAMES
+            and not is_mfa_enabled(user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

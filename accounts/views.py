@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from portal.access import require
+
+from .forms import AcceptInvitationForm, ProfileForm
+from .invitations import InvitationUnusable, accept_invitation, find_invitation
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the invitation link. Sets a password, then MFA set-up follows."""
+    try:
+        invitation = find_invitation(token)
+    except InvitationUnusable as problem:
+        return render(
+            request, "accounts/invitation_unusable.html", {"problem": problem}, status=410
+        )
+    form = AcceptInvitationForm(
+        request.POST or None, email=invitation.email, initial={"name": invitation.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accept_invitation(
+                token,
+                password=form.cleaned_data["password1"],
+                name=form.cleaned_data["name"],
+                request=request,
+            )
+        except InvitationUnusable as problem:
+            return render(
+                request, "accounts/invitation_unusable.html", {"problem": problem}, status=410
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, "Your password is set. Now set up your authenticator app to finish."
+        )
+        return redirect("mfa_activate_totp")
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+@require()
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your details are saved.")
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
