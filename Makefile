@@ -12,7 +12,8 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
 ASSETS := build/static
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test lint format assets worker beat check-services compose-check clean demo-code
+
+.PHONY: run test lint format assets worker beat chromium check-services compose-check clean demo-code
 
 run: $(VENV)/.runtime assets
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -23,11 +24,22 @@ run: $(VENV)/.runtime assets
 	@echo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev assets check-services
+test: $(VENV)/.dev assets chromium check-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (Playwright's own download cannot be used here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
 
 check-services: $(VENV)/.dev
 	@$(TEST_ENV) $(BIN)/python scripts/check_services.py

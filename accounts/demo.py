@@ -91,7 +91,7 @@ def seed_demo() -> list[tuple[str, str]]:
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         demo_totp_secret(user)
-        user.groups.set(Group.objects.filter(name__in=groups))
+        user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
         for sector_name, role in memberships:
             Membership.objects.update_or_create(
                 user=user, sector=sectors[sector_name], defaults={"role": role}

@@ -208,7 +208,8 @@ def accept_invitation(
     )
     group = GROUP_FOR_KIND.get(invitation.kind)
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        # get_or_create: the groups come from a data migration, which a flushed database lacks.
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
     granted = {}
     for item in invitation.sectors.select_related("sector"):
         Membership.objects.update_or_create(

@@ -1,3 +1,4 @@
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +38,11 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
                 request, "accounts/invitation_unusable.html", {"problem": problem}, status=410
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The password was just set here: that counts as a fresh sign-in, so setting up the
+        # authenticator does not ask for it again.
+        record_authentication(
+            request, user, method="password", email=user.email, reauthenticated=True
+        )
         messages.success(
             request, "Your password is set. Now set up your authenticator app to finish."
         )

@@ -1,10 +1,16 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from accounts import permissions
 
 
 def portal(request: HttpRequest) -> dict:
-    """Values every page of the layout needs."""
+    """Values every page of the layout needs. Roles are worked out only if a page asks."""
+    user = getattr(request, "user", None)
     return {
         "SERVICE_NAME": settings.SERVICE_NAME,
         "DEBUG": settings.DEBUG,
+        "user_is_portal_admin": SimpleLazyObject(lambda: permissions.is_portal_admin(user)),
+        "user_is_ncpp_staff": SimpleLazyObject(lambda: permissions.is_ncpp_staff(user)),
     }

@@ -4,17 +4,18 @@ from django.urls import include, path
 
 from . import views
 
+# Django's admin signs in through allauth: the same second factor and rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "ISL Briefing Portal administration"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("bulletins.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("manage/", include("accounts.manage_urls")),
     path("admin/", admin.site.urls),
 ]
-
-# Django's admin signs in through allauth: the same second factor and rate limits.
-admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "ISL Briefing Portal administration"
 
 handler500 = "portal.views.server_error"

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 import time
@@ -126,14 +127,14 @@ def outsider(db):
 @pytest.fixture
 def ncpp_officer(db):
     user = make_person("ncpp.officer@example.org", "NCPP officer")
-    user.groups.add(Group.objects.get(name=NCPP_STAFF_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=NCPP_STAFF_GROUP)[0])
     return user
 
 
 @pytest.fixture
 def portal_admin(db):
     user = make_person("portal.admin@example.org", "Portal admin")
-    user.groups.add(Group.objects.get(name=PORTAL_ADMINS_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=PORTAL_ADMINS_GROUP)[0])
     return user
 
 
@@ -194,3 +195,23 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def tasks_in_process() -> Iterator[None]:
+    """Run Celery tasks in this process, as the embedded default does, for tests that read
+    the email a task sends (pytest-django keeps sent mail in `mailoutbox`)."""
+    from portal.celery import app
+
+    # With a namespace, Celery reads the prefixed names first.
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=True, CELERY_TASK_EAGER_PROPAGATES=True)
+    yield
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=before[0], CELERY_TASK_EAGER_PROPAGATES=before[1])
+
+
+def link_in(message, prefix: str) -> str:
+    """The first link in an email's plain-text part that starts with `prefix`."""
+    match = re.search(re.escape(prefix) + r"\S+", message.body)
+    assert match, f"no link starting {prefix} in:\n{message.body}"
+    return match.group(0)

@@ -46,7 +46,7 @@ def test_a_person_signs_in_with_email_password_and_code(client, isl):
     assert client.session["_auth_user_id"] == str(isl.pk)
     dashboard = client.get("/")
     assert b"Dashboard" in dashboard.content
-    assert b"Signed in as Retail lead" in dashboard.content
+    assert b'Your profile<span class="govuk-visually-hidden"> (Retail lead)' in dashboard.content
 
 
 def test_a_wrong_password_keeps_the_person_out_with_a_message(client, isl):
