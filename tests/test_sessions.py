@@ -86,3 +86,28 @@ def test_a_password_change_signs_out_other_sessions_and_emails_the_person(isl, m
     assert here.get("/profile/").status_code == 200
     assert elsewhere.get("/profile/").status_code == 302
     assert any("password" in message.subject.lower() for message in mailoutbox)
+
+
+@pytest.mark.parametrize("path", ["/accounts/email/", "/accounts/2fa/totp/deactivate/"])
+def test_changing_email_or_mfa_asks_for_the_password_again(client, isl, path):
+    # force_login leaves no record of a recent password: as for a session hours old.
+    client.force_login(isl)
+
+    response = client.post(path, {"email": "new.address@example.org", "action_add": ""})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/reauthenticate/")
+    assert isl.authenticator_set.count() == 1
+    assert not isl.emailaddress_set.filter(email="new.address@example.org").exists()
+
+
+def test_a_person_updates_their_own_details(client, isl):
+    client.force_login(isl)
+
+    response = client.post(
+        "/profile/", {"name": "Retail lead", "organisation": "Shops UK", "phone": "020 7946 0000"}
+    )
+
+    assert response.status_code == 302
+    isl.refresh_from_db()
+    assert (isl.organisation, isl.phone) == ("Shops UK", "020 7946 0000")
