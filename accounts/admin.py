@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .forms import AdminUserAddForm, AdminUserEditForm
-from .models import Membership, Sector, User
+from .models import AuditEvent, Membership, Sector, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,3 +43,24 @@ class SectorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, to read only: rows are added by the acts they record, never by hand."""
+
+    list_display = ["at", "actor_email", "action", "object_type", "object_repr", "ip"]
+    list_filter = ["action", "object_type", ("at", admin.DateFieldListFilter)]
+    search_fields = ["actor_email", "object_repr", "object_id"]
+    date_hierarchy = "at"
+    ordering = ["-at", "-id"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -15,10 +15,11 @@ INPUT_CLASSES = {
 
 def field_kind(field: BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a subclass of RadioSelect, so it is asked about first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):
@@ -49,6 +50,7 @@ def govuk_field(field: BoundField) -> dict:
         "kind": kind,
         "hint_id": hint_id,
         "error_id": error_id,
+        "described_by": described_by,
         "widget": field.as_widget(attrs=attrs) if kind not in ("radios", "checkboxes") else "",
     }
 
@@ -60,6 +62,8 @@ def govuk_error_summary(form: forms.BaseForm) -> dict:
         return {"errors": []}
     errors = [("", message) for message in form.non_field_errors()]
     for field in form:
+        # A group of radios or checkboxes is reached through its first option.
+        anchor = field.auto_id + ("_0" if field_kind(field) in ("radios", "checkboxes") else "")
         for message in field.errors:
-            errors.append((f"#{field.auto_id}", message))
+            errors.append((f"#{anchor}", message))
     return {"errors": errors}
