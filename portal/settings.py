@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "portal.context_processors.portal",
+                "bulletins.context_processors.threat_levels",
             ],
         },
     },
@@ -159,6 +160,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0},
 }
+# The sweep re-queues alerts and deliveries the conveyor dropped: those waiting longer
+# than ALERTS_LOST_AFTER_SECONDS, and those claimed by a worker that died (still
+# `sending` after ALERTS_STUCK_AFTER_SECONDS).
+ALERTS_LOST_AFTER_SECONDS = env.int("ALERTS_LOST_AFTER_SECONDS", default=120)
+ALERTS_STUCK_AFTER_SECONDS = env.int("ALERTS_STUCK_AFTER_SECONDS", default=600)
 
 # --- Email ----------------------------------------------------------------
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_demo
+from bulletins.demo import seed_threat_levels
 
 
 class Command(BaseCommand):
@@ -13,7 +14,9 @@ class Command(BaseCommand):
                 "seed_demo gives demo people a published password, so it runs only with DEBUG on."
             )
         people = seed_demo()
+        added = seed_threat_levels()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Threat-level history: {added} changes added.")
         self.stdout.write(f"Sign in as any of these people with the password: {DEMO_PASSWORD}")
         for email, described in people:
             self.stdout.write(f"  {email:32} {described}")

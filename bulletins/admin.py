@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Alert, ThreatLevelChange, ThreatLevelScope
+
+
+@admin.register(ThreatLevelScope)
+class ThreatLevelScopeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "public"]
+    list_editable = ["position", "public"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A scope with history must keep it; the database refuses too (PROTECT).
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is written through bulletins.services only, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ThreatLevelChange)
+class ThreatLevelChangeAdmin(ReadOnlyAdmin):
+    list_display = ["scope", "level", "effective_at", "is_correction", "recorded_by", "recorded_at"]
+    list_filter = ["scope", "level", "is_correction"]
+    date_hierarchy = "effective_at"
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "created_at", "created_by", "threat_level_change", "fanned_out_at"]
+    list_filter = ["kind"]

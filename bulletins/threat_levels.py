@@ -1,0 +1,123 @@
+"""The threat level in force for each scope: worked out from the history, served from the cache.
+
+Every page shows it, so it is read from the cache; the cache is refreshed when
+a change commits, and an entry never outlives the next scheduled change, so a
+change recorded for later takes effect on time.
+"""
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from .models import ThreatLevel, ThreatLevelChange
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "threat-levels:in-force:v1"
+# Even with no change scheduled an entry is rebuilt this often, so a refresh
+# missed while the cache was unreachable heals by itself.
+CACHE_SECONDS = 5 * 60
+
+
+@dataclass(frozen=True)
+class LevelInForce:
+    """The level of one scope at one moment, with what a reader needs to understand it."""
+
+    scope_name: str
+    scope_slug: str
+    scope_public: bool
+    change_id: int
+    level: str
+    meaning: str
+    since: datetime
+    note: str
+
+    @property
+    def level_rank(self) -> int:
+        return ThreatLevel(self.level).rank
+
+
+def levels_in_force(at: datetime) -> list[LevelInForce]:
+    """The level of every scope that has one at the moment `at`, in the scopes' order."""
+    latest = (
+        ThreatLevelChange.objects.filter(scope=OuterRef("scope"), effective_at__lte=at)
+        .order_by("-effective_at", "-id")
+        .values("pk")[:1]
+    )
+    changes = (
+        ThreatLevelChange.objects.filter(pk=Subquery(latest))
+        .select_related("scope")
+        .order_by("scope__position", "scope__name")
+    )
+    return [
+        LevelInForce(
+            scope_name=change.scope.name,
+            scope_slug=change.scope.slug,
+            scope_public=change.scope.public,
+            change_id=change.pk,
+            level=change.level,
+            meaning=change.meaning,
+            since=change.effective_at,
+            note=change.note,
+        )
+        for change in changes
+    ]
+
+
+def next_scheduled_change_at(after: datetime) -> datetime | None:
+    """When the next change recorded for later takes effect, if any is."""
+    return (
+        ThreatLevelChange.objects.filter(effective_at__gt=after)
+        .order_by("effective_at")
+        .values_list("effective_at", flat=True)
+        .first()
+    )
+
+
+def _build_entry(now: datetime) -> dict:
+    return {"levels": levels_in_force(now), "valid_until": next_scheduled_change_at(now)}
+
+
+def _timeout(entry: dict, now: datetime) -> int:
+    valid_until = entry["valid_until"]
+    if valid_until is None:
+        return CACHE_SECONDS
+    return max(1, min(CACHE_SECONDS, math.ceil((valid_until - now).total_seconds())))
+
+
+def cached_levels_in_force() -> list[LevelInForce]:
+    """The levels in force now, with no database query while the cache holds them."""
+    now = timezone.now()
+    try:
+        entry = cache.get(CACHE_KEY)
+    except Exception:
+        logger.exception("Could not read the threat levels from the cache")
+        return levels_in_force(now)
+    # The entry's own expiry is checked as well as the cache's, which counts in whole seconds.
+    if entry is not None and (entry["valid_until"] is None or now < entry["valid_until"]):
+        return entry["levels"]
+    fresh = _build_entry(now)
+    try:
+        if entry is None:
+            # add, not set: a refresh that a commit made meanwhile must win over this read.
+            cache.add(CACHE_KEY, fresh, _timeout(fresh, now))
+        else:
+            cache.set(CACHE_KEY, fresh, _timeout(fresh, now))
+    except Exception:
+        logger.exception("Could not store the threat levels in the cache")
+    return fresh["levels"]
+
+
+def refresh_cached_levels() -> None:
+    """Replace the cached levels with the database's; run once a change commits."""
+    now = timezone.now()
+    fresh = _build_entry(now)
+    try:
+        cache.set(CACHE_KEY, fresh, _timeout(fresh, now))
+    except Exception:
+        logger.exception("Could not refresh the threat levels in the cache")
