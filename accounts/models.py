@@ -46,6 +46,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         "Django admin access", default=False, help_text="Can sign in to Django's admin site."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    routine_alerts = models.CharField(
+        "routine bulletins by email",
+        max_length=10,
+        choices=[("immediate", "As each is published"), ("digest", "In one email each morning")],
+        default="immediate",
+        help_text=(
+            "Threat-level changes, bulletins that ask for action, amendments and withdrawals "
+            "always arrive at once."
+        ),
+    )
 
     objects = UserManager()
 

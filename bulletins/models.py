@@ -203,3 +203,63 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+class Delivery(models.Model):
+    """One alert to one person by email, with its own progress.
+
+    Unique per (alert, person), so a fan-out that runs twice makes nothing new; a worker
+    claims a delivery by moving it from pending to sending with a conditional update.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED_TEMPORARY = "failed-temporary", "Failed, will retry"
+        FAILED_PERMANENT = "failed-permanent", "Failed"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["alert", "pk"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="delivery_one_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "pending",
+                        "sending",
+                        "sent",
+                        "failed-temporary",
+                        "failed-permanent",
+                    ]
+                ),
+                name="delivery_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="delivery_sent_has_time",
+            ),
+        ]
+        indexes = [
+            # The sweep's and the report's questions: what is waiting, what is stuck.
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_status_next"),
+            models.Index(fields=["alert", "status"], name="delivery_alert_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert} to {self.user} ({self.status})"

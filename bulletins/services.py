@@ -12,6 +12,7 @@ from accounts.audit import record_audit
 from accounts.models import User
 
 from .models import Alert, ThreatLevel, ThreatLevelChange, ThreatLevelScope, official_meaning
+from .tasks import queue_alert
 from .threat_levels import refresh_cached_levels
 
 
@@ -97,11 +98,14 @@ def record_threat_level(
             is_correction=not send_alert,
         )
         if send_alert:
-            Alert.objects.create(
+            alert = Alert.objects.create(
                 kind=Alert.Kind.THREAT_LEVEL_CHANGED,
                 created_by=recorded_by,
                 threat_level_change=change,
             )
+            # A scheduled change is announced when it takes effect: the sweep fans it out then.
+            if effective_at <= timezone.now():
+                queue_alert(alert)
         record_audit(
             "threat_level.recorded",
             actor=recorded_by,

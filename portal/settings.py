@@ -159,6 +159,7 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0},
+    "sweep-alerts": {"task": "bulletins.tasks.sweep_alerts", "schedule": 60.0},
 }
 # The sweep re-queues alerts and deliveries the conveyor dropped: those waiting longer
 # than ALERTS_LOST_AFTER_SECONDS, and those claimed by a worker that died (still

@@ -1,0 +1,273 @@
+"""Getting alerts to people: fan-out, sending in batches, retries and the sweep.
+
+PostgreSQL is the truth and Redis only the conveyor. An Alert row is written with
+the change it reports; `fan_out` turns it into one Delivery per recipient (unique,
+so running it twice makes nothing new) and hands batches of delivery ids to
+`send_batch`, which claims each delivery with a conditional update before sending
+it, one message per recipient, over one SMTP connection. `sweep` re-queues
+whatever the conveyor dropped.
+"""
+
+import logging
+import random
+import smtplib
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import make_msgid
+from itertools import islice
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import User
+
+from .messages import build_alert_message
+from .models import Alert, Delivery
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+# Retries of a temporary failure: 30 s, 1 min, 2 min, ... capped, with jitter.
+RETRY_BASE_SECONDS = 30
+MAX_ATTEMPTS = 8
+WAITING = [Delivery.Status.PENDING, Delivery.Status.FAILED_TEMPORARY]
+
+
+def stuck_after() -> timedelta:
+    """A delivery claimed this long ago and still `sending` belonged to a worker that died."""
+    return timedelta(seconds=settings.ALERTS_STUCK_AFTER_SECONDS)
+
+
+def lost_after() -> timedelta:
+    """An alert or delivery left waiting this long was dropped by the conveyor."""
+    return timedelta(seconds=settings.ALERTS_LOST_AFTER_SECONDS)
+
+
+def recipients(alert: Alert) -> Iterator[int]:
+    """The ids of the people an alert goes to, streamed in id order."""
+    people = User.objects.filter(is_active=True)
+    if alert.kind == Alert.Kind.THREAT_LEVEL_CHANGED:
+        audience = people
+    else:
+        from .permissions import alert_audience
+
+        audience = alert_audience(alert, people)
+    return audience.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
+
+
+def chunked(items: Iterable[int], size: int) -> Iterator[list[int]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def is_due(alert: Alert) -> bool:
+    """A scheduled threat-level change is announced when it takes effect, not before."""
+    change = alert.threat_level_change
+    return change is None or change.effective_at <= timezone.now()
+
+
+def fan_out(alert_id: int, queue_batch: Callable[[list[int]], None]) -> int:
+    """Make the alert's deliveries and queue them in batches; return how many batches.
+
+    Safe to run twice, even at once: deliveries are unique per (alert, person), and a
+    batch only sends what it manages to claim.
+    """
+    alert = Alert.objects.select_related("threat_level_change").filter(pk=alert_id).first()
+    if alert is None or not is_due(alert):
+        return 0
+    for chunk in chunked(recipients(alert), 2000):
+        Delivery.objects.bulk_create(
+            [Delivery(alert=alert, user_id=user_id) for user_id in chunk],
+            ignore_conflicts=True,
+        )
+    Alert.objects.filter(pk=alert.pk, fanned_out_at__isnull=True).update(
+        fanned_out_at=timezone.now()
+    )
+    return queue_pending(Delivery.objects.filter(alert=alert), queue_batch)
+
+
+def queue_pending(deliveries, queue_batch: Callable[[list[int]], None]) -> int:
+    """Queue the pending deliveries among `deliveries` in batches, streamed from the database."""
+    now = timezone.now()
+    ids = (
+        deliveries.filter(status__in=WAITING, next_attempt_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=2000)
+    )
+    batches = 0
+    for batch in chunked(ids, BATCH_SIZE):
+        Delivery.objects.filter(pk__in=batch).update(queued_at=now)
+        queue_batch(batch)
+        batches += 1
+    return batches
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff with jitter, always shorter than the broker's visibility timeout."""
+    cap = settings.CELERY_MAX_RETRY_COUNTDOWN
+    delay = min(cap, RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return int(min(cap, delay * random.uniform(0.8, 1.2)))
+
+
+def is_temporary(error: Exception) -> bool:
+    """4xx replies, dropped connections and timeouts are worth another try; 5xx are not."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPServerDisconnected | OSError | socket.timeout)
+
+
+def describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values()
+        )[:500]
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        if isinstance(reply, bytes):
+            reply = reply.decode(errors="replace")
+        return f"{error.smtp_code} {reply}"[:500]
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+@dataclass
+class BatchResult:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    # Delivery ids still to send after a temporary failure, and how long to wait.
+    retry: list[int] = field(default_factory=list)
+    retry_in: int = 0
+
+
+def claim(delivery_id: int) -> Delivery | None:
+    """Take a pending delivery for sending; None if another worker has it or it is done."""
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, status__in=WAITING, next_attempt_at__lte=timezone.now()
+    ).update(
+        status=Delivery.Status.SENDING,
+        claimed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return Delivery.objects.select_related(
+        "user", "alert", "alert__threat_level_change__scope"
+    ).get(pk=delivery_id)
+
+
+def message_domain() -> str:
+    return urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+
+
+def send_batch(delivery_ids: list[int]) -> BatchResult:
+    """Send each delivery as its own message over one SMTP connection.
+
+    Each `sent` is recorded as soon as the server accepts the message, so a crash loses at
+    most the message in flight. A temporary failure stops the batch: that delivery and the
+    rest go back to pending, to be retried after a delay (the caller schedules it).
+    """
+    result = BatchResult()
+    connection = get_connection(fail_silently=False)
+    try:
+        remaining = list(delivery_ids)
+        while remaining:
+            delivery_id = remaining.pop(0)
+            delivery = claim(delivery_id)
+            if delivery is None:
+                continue
+            if not delivery.user.is_active:
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    status=Delivery.Status.FAILED_PERMANENT, last_error="Account deactivated."
+                )
+                result.failed.append(delivery.pk)
+                continue
+            try:
+                message = build_alert_message(delivery)
+            except Exception as error:
+                # A message that cannot be built will not build next time either.
+                logger.exception("Could not build the message for delivery %s", delivery.pk)
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    status=Delivery.Status.FAILED_PERMANENT, last_error=describe(error)
+                )
+                result.failed.append(delivery.pk)
+                continue
+            message_id = make_msgid(domain=message_domain())
+            message.extra_headers["Message-ID"] = message_id
+            try:
+                connection.send_messages([message])
+            except Exception as error:
+                if is_temporary(error) and delivery.attempts < MAX_ATTEMPTS:
+                    delay = retry_delay(delivery.attempts)
+                    retry_at = timezone.now() + timedelta(seconds=delay)
+                    waiting = [delivery.pk, *remaining]
+                    Delivery.objects.filter(pk=delivery.pk).update(
+                        status=Delivery.Status.FAILED_TEMPORARY,
+                        last_error=describe(error),
+                        next_attempt_at=retry_at,
+                    )
+                    Delivery.objects.filter(pk__in=remaining).update(next_attempt_at=retry_at)
+                    result.retry, result.retry_in = waiting, delay
+                    logger.warning(
+                        "Temporary failure sending delivery %s, retrying %s in %ss: %s",
+                        delivery.pk, len(waiting), delay, describe(error),
+                    )  # fmt: skip
+                    return result
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    status=Delivery.Status.FAILED_PERMANENT, last_error=describe(error)
+                )
+                result.failed.append(delivery.pk)
+                logger.warning("Delivery %s failed: %s", delivery.pk, describe(error))
+                continue
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SENT,
+                message_id=message_id,
+                sent_at=timezone.now(),
+                last_error="",
+            )
+            result.sent.append(delivery.pk)
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.debug("Closing the SMTP connection failed", exc_info=True)
+    return result
+
+
+def sweep(queue_fan_out: Callable[[int], None], queue_batch: Callable[[list[int]], None]) -> dict:
+    """Re-queue what the conveyor lost: alerts never fanned out, deliveries left pending,
+    and deliveries stuck in `sending` by a worker that died."""
+    now = timezone.now()
+    lost, stuck = now - lost_after(), now - stuck_after()
+    # Alerts never fanned out: lost on the way, or scheduled changes now in force.
+    alerts = list(
+        Alert.objects.filter(fanned_out_at__isnull=True, created_at__lt=lost)
+        .filter(Q(threat_level_change__isnull=True) | Q(threat_level_change__effective_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for alert_id in alerts:
+        queue_fan_out(alert_id)
+    # A message claimed by a worker that died may or may not have reached the mail server:
+    # sending it again risks a duplicate, not sending it risks a loss. Loss is worse.
+    released = Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stuck).update(
+        status=Delivery.Status.PENDING, next_attempt_at=now
+    )
+    dropped = Delivery.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=lost))
+    batches = queue_pending(dropped, queue_batch)
+    return {"alerts": len(alerts), "released": released, "batches": batches}
+
+
+def retry_failed(alert: Alert) -> int:
+    """Give permanently failed deliveries of an alert another go (after, say, a fixed address)."""
+    return Delivery.objects.filter(alert=alert, status=Delivery.Status.FAILED_PERMANENT).update(
+        status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+    )

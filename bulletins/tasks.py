@@ -1,0 +1,45 @@
+"""Celery tasks for alerts: thin, each calls a plain function in bulletins.delivery."""
+
+import logging
+
+from celery import shared_task
+
+from portal.queueing import enqueue_after_commit
+
+from . import delivery
+
+logger = logging.getLogger(__name__)
+
+
+def _queue(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:
+        # The sweep finds whatever could not be queued; the caller must not fail for it.
+        logger.exception("Could not queue %s%s; the sweep will pick it up", task.name, args)
+
+
+@shared_task
+def fan_out_alert(alert_id: int) -> int:
+    return delivery.fan_out(alert_id, queue_batch=lambda ids: _queue(send_deliveries, ids))
+
+
+@shared_task
+def send_deliveries(delivery_ids: list[int]) -> dict:
+    result = delivery.send_batch(delivery_ids)
+    if result.retry:
+        send_deliveries.apply_async((result.retry,), countdown=result.retry_in)
+    return {"sent": len(result.sent), "failed": len(result.failed), "retry": len(result.retry)}
+
+
+@shared_task
+def sweep_alerts() -> dict:
+    return delivery.sweep(
+        queue_fan_out=lambda alert_id: _queue(fan_out_alert, alert_id),
+        queue_batch=lambda ids: _queue(send_deliveries, ids),
+    )
+
+
+def queue_alert(alert) -> None:
+    """Fan the alert out once the transaction that wrote it commits."""
+    enqueue_after_commit(fan_out_alert, alert.pk)
