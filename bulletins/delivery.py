@@ -32,8 +32,6 @@ from .models import Alert, Delivery
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
-# Retries of a temporary failure: 30 s, 1 min, 2 min, ... capped, with jitter.
-RETRY_BASE_SECONDS = 30
 MAX_ATTEMPTS = 8
 WAITING = [Delivery.Status.PENDING, Delivery.Status.FAILED_TEMPORARY]
 
@@ -112,7 +110,7 @@ def queue_pending(deliveries, queue_batch: Callable[[list[int]], None]) -> int:
 def retry_delay(attempts: int) -> int:
     """Exponential backoff with jitter, always shorter than the broker's visibility timeout."""
     cap = settings.CELERY_MAX_RETRY_COUNTDOWN
-    delay = min(cap, RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    delay = min(cap, settings.ALERTS_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
     return int(min(cap, delay * random.uniform(0.8, 1.2)))
 
 
@@ -203,6 +201,9 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
             message_id = make_msgid(domain=message_domain())
             message.extra_headers["Message-ID"] = message_id
             try:
+                # Opened by hand, so that send_messages keeps it open for the next message.
+                if connection.connection is None:
+                    connection.open()
                 connection.send_messages([message])
             except Exception as error:
                 if is_temporary(error) and delivery.attempts < MAX_ATTEMPTS:

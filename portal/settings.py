@@ -166,6 +166,8 @@ CELERY_BEAT_SCHEDULE = {
 # `sending` after ALERTS_STUCK_AFTER_SECONDS).
 ALERTS_LOST_AFTER_SECONDS = env.int("ALERTS_LOST_AFTER_SECONDS", default=120)
 ALERTS_STUCK_AFTER_SECONDS = env.int("ALERTS_STUCK_AFTER_SECONDS", default=600)
+# The first retry of a temporary SMTP failure waits this long; each next one twice as long.
+ALERTS_RETRY_BASE_SECONDS = env.int("ALERTS_RETRY_BASE_SECONDS", default=30)
 
 # --- Email ----------------------------------------------------------------
 
@@ -277,6 +279,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Larger uploads are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Bulletin attachments live here, outside MEDIA and STATIC: no URL reaches them, and only the
+# attachment view (which applies the bulletin's access rule) serves them.
+PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "attachments")))
 
 # --- Static files ---------------------------------------------------------
 

@@ -23,6 +23,7 @@ from django.test import Client
 
 from accounts.models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership
 from tests.factories import MembershipFactory, SectorFactory, UserFactory
+from tests.smtp_server import SMTPServer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"
@@ -152,8 +153,56 @@ test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict]:
-    """A real `celery worker` process on the test Redis and the test database.
+def smtp_server() -> Iterator[SMTPServer]:
+    """A real SMTP server (aiosmtpd) on a spare port, for the whole test session."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server) -> SMTPServer:
+    """The session's SMTP server, emptied and behaving well at the start of the test."""
+    smtp_server.handler.reset()
+    return smtp_server
+
+
+def worker_environment(**overrides: str) -> dict[str, str]:
+    """The environment of a worker process the tests start: the test database, quick retries."""
+    return {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "PYTHONUNBUFFERED": "1",
+        "ALERTS_RETRY_BASE_SECONDS": "1",
+        **overrides,
+    }
+
+
+def start_worker(env: dict[str, str], log_path: Path, name: str) -> subprocess.Popen:
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
+             "--loglevel=INFO", "--without-mingle", "--without-gossip", "-n", name],
+            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup, django_db_blocker, tmp_path_factory, smtp_server
+) -> Iterator[dict]:
+    """A real `celery worker` process on the test Redis and the test database, sending email
+    to the session's SMTP server.
 
     Yields what a test needs to reach it: its pid, its log file and its environment.
     """
@@ -163,21 +212,10 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
     from portal.tasks import HEARTBEAT_KEY, record_heartbeat
 
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = worker_environment(EMAIL_URL=smtp_server.url)
     with django_db_blocker.unblock():
         app.control.purge()
-    name = f"test-{uuid.uuid4().hex[:8]}@%h"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
-             "--loglevel=INFO", "--without-mingle", "--without-gossip", "-n", name],
-            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    process = start_worker(env, log_path, f"test-{uuid.uuid4().hex[:8]}@%h")
     try:
         # Ready means it has run a task end to end, not merely started.
         token = f"ready-{uuid.uuid4().hex}"
@@ -189,12 +227,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
             time.sleep(0.2)
         yield {"pid": process.pid, "log": log_path, "env": env}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture
