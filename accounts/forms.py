@@ -53,6 +53,11 @@ class AcceptInvitationForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "organisation", "phone"]
-        labels = {"name": "Full name", "phone": "Phone number"}
+        fields = ["name", "organisation", "phone", "routine_alerts"]
+        labels = {
+            "name": "Full name",
+            "phone": "Phone number",
+            "routine_alerts": "Email me about routine bulletins",
+        }
         help_texts = {"phone": "So the NCPP office can reach you in an emergency."}
+        widgets = {"routine_alerts": forms.RadioSelect}

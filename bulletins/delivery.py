@@ -79,14 +79,16 @@ def fan_out(alert_id: int, queue_batch: Callable[[list[int]], None]) -> int:
     alert = Alert.objects.select_related("threat_level_change").filter(pk=alert_id).first()
     if alert is None or not is_due(alert):
         return 0
-    for chunk in chunked(recipients(alert), 2000):
-        Delivery.objects.bulk_create(
-            [Delivery(alert=alert, user_id=user_id) for user_id in chunk],
-            ignore_conflicts=True,
+    # The audience is fixed when the alert first fans out: a retry reaches the same people.
+    if alert.fanned_out_at is None:
+        for chunk in chunked(recipients(alert), 2000):
+            Delivery.objects.bulk_create(
+                [Delivery(alert=alert, user_id=user_id) for user_id in chunk],
+                ignore_conflicts=True,
+            )
+        Alert.objects.filter(pk=alert.pk, fanned_out_at__isnull=True).update(
+            fanned_out_at=timezone.now()
         )
-    Alert.objects.filter(pk=alert.pk, fanned_out_at__isnull=True).update(
-        fanned_out_at=timezone.now()
-    )
     return queue_pending(Delivery.objects.filter(alert=alert), queue_batch)
 
 
@@ -175,6 +177,7 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
     """
     result = BatchResult()
     connection = get_connection(fail_silently=False)
+    opened = False
     try:
         remaining = list(delivery_ids)
         while remaining:
@@ -202,8 +205,9 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
             message.extra_headers["Message-ID"] = message_id
             try:
                 # Opened by hand, so that send_messages keeps it open for the next message.
-                if connection.connection is None:
+                if not opened:
                     connection.open()
+                    opened = True
                 connection.send_messages([message])
             except Exception as error:
                 if is_temporary(error) and delivery.attempts < MAX_ATTEMPTS:

@@ -29,3 +29,20 @@ def check_broker() -> str:
     except redis.RedisError:
         return "error"
     return "ok"
+
+
+def delivery_counts() -> dict[str, int] | None:
+    """Alert emails by outcome, so a monitor sees failures pile up; None if unreadable."""
+    from django.db.models import Count, Q
+
+    from bulletins.models import Delivery
+
+    S = Delivery.Status
+    try:
+        return Delivery.objects.aggregate(
+            sent=Count("pk", filter=Q(status=S.SENT)),
+            waiting=Count("pk", filter=Q(status__in=[S.PENDING, S.SENDING, S.FAILED_TEMPORARY])),
+            failed=Count("pk", filter=Q(status=S.FAILED_PERMANENT)),
+        )
+    except Exception:
+        return None

@@ -1,6 +1,7 @@
 import socket
 
 import pytest
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,11 @@ def test_healthz_is_ok_with_the_real_database_and_redis(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    body = response.json()
+    assert {k: body[k] for k in ("status", "database", "broker")} == {
+        "status": "ok", "database": "ok", "broker": "ok",
+    }  # fmt: skip
+    assert body["deliveries"] == {"sent": 0, "waiting": 0, "failed": 0}
     assert "no-cache" in response.headers["Cache-Control"]
 
 
@@ -26,7 +31,8 @@ def test_healthz_is_degraded_when_redis_is_unreachable(client, settings):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "degraded", "database": "ok", "broker": "error"}
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("degraded", "ok", "error")
 
 
 def test_healthz_reports_in_process_tasks_when_there_is_no_broker(client, settings):
@@ -44,3 +50,17 @@ def test_healthz_reveals_no_configuration(client, settings):
     assert settings.SECRET_KEY not in body
     assert "127.0.0.1" not in body
     assert "postgres" not in body
+
+
+def test_healthz_counts_alert_emails_by_outcome(client, isl, other_isl, outsider):
+    from bulletins.models import Alert, Delivery
+
+    alert = Alert.objects.create(kind=Alert.Kind.ACKNOWLEDGEMENT_REMINDER)
+    now = timezone.now()
+    Delivery.objects.create(alert=alert, user=isl, status="sent", sent_at=now)
+    Delivery.objects.create(alert=alert, user=other_isl, status="failed-permanent")
+    Delivery.objects.create(alert=alert, user=outsider, status="failed-temporary")
+
+    body = client.get("/healthz").json()
+
+    assert body["deliveries"] == {"sent": 1, "waiting": 1, "failed": 1}

@@ -105,9 +105,17 @@ def test_a_person_updates_their_own_details(client, isl):
     client.force_login(isl)
 
     response = client.post(
-        "/profile/", {"name": "Retail lead", "organisation": "Shops UK", "phone": "020 7946 0000"}
+        "/profile/",
+        {
+            "name": "Retail lead",
+            "organisation": "Shops UK",
+            "phone": "020 7946 0000",
+            "routine_alerts": "digest",
+        },
     )
 
     assert response.status_code == 302
     isl.refresh_from_db()
-    assert (isl.organisation, isl.phone) == ("Shops UK", "020 7946 0000")
+    assert (isl.organisation, isl.phone, isl.routine_alerts) == (
+        "Shops UK", "020 7946 0000", "digest",
+    )  # fmt: skip

@@ -1,0 +1,79 @@
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from bulletins.models import Alert, Delivery, ThreatLevelScope
+from bulletins.services import record_threat_level
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alert_with_a_failure(isl, other_isl):
+    change = record_threat_level(
+        scope=ThreatLevelScope.objects.get(slug="national"), level="SEVERE",
+        effective_at=timezone.now(), note="For the report.", recorded_by=None,
+    )  # fmt: skip
+    alert = change.alerts.get()
+    alert.fanned_out_at = timezone.now()
+    alert.save()
+    Delivery.objects.create(alert=alert, user=isl, status="sent", sent_at=timezone.now())
+    Delivery.objects.create(
+        alert=alert, user=other_isl, status="failed-permanent", attempts=1,
+        last_error="550 5.1.1 No such mailbox here",
+    )  # fmt: skip
+    return alert
+
+
+def test_staff_see_who_was_alerted_and_the_servers_reply_to_failures(
+    client, ncpp_officer, alert_with_a_failure
+):
+    client.force_login(ncpp_officer)
+
+    listing = client.get("/alerts/").content.decode()
+    report = client.get(f"/alerts/{alert_with_a_failure.pk}/").content.decode()
+
+    assert "UK (national): threat level now SEVERE" in listing
+    assert "550 5.1.1 No such mailbox here" in report
+    assert "isl.transport@example.org" in report
+    assert "Retry the 1 failed" in report
+
+
+def test_retrying_failed_deliveries_sends_them_again_and_is_audited(
+    client,
+    ncpp_officer,
+    alert_with_a_failure,
+    other_isl,
+    tasks_in_process,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(ncpp_officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/alerts/{alert_with_a_failure.pk}/retry/")
+
+    assert response.status_code == 302
+    failed = Delivery.objects.get(user=other_isl)
+    assert failed.status == Delivery.Status.SENT
+    assert [m.to for m in mailoutbox] == [[other_isl.email]]
+    retried = AuditEvent.objects.get(action="alert.retried")
+    assert (retried.actor, retried.object_id) == (ncpp_officer, str(alert_with_a_failure.pk))
+
+
+@pytest.mark.parametrize("person", ["isl", "other_isl", "outsider", "portal_admin"])
+def test_only_ncpp_staff_see_delivery_reports(client, request, person, alert_with_a_failure):
+    client.force_login(request.getfixturevalue(person))
+
+    assert client.get("/alerts/").status_code == 403
+    assert client.get(f"/alerts/{alert_with_a_failure.pk}/").status_code == 403
+    assert client.post(f"/alerts/{alert_with_a_failure.pk}/retry/").status_code == 403
+    assert Delivery.objects.get(status="failed-permanent")
+
+
+def test_an_alert_not_yet_fanned_out_says_so(client, ncpp_officer):
+    alert = Alert.objects.create(kind=Alert.Kind.ACKNOWLEDGEMENT_REMINDER)
+    client.force_login(ncpp_officer)
+
+    assert "Not sent yet" in client.get("/alerts/").content.decode()
+    assert client.get(f"/alerts/{alert.pk}/").status_code == 200
