@@ -4,6 +4,7 @@ It listens on a spare port of 127.0.0.1 in a thread of the test process; the por
 workers reach it over a real TCP connection, as they would a mail relay.
 """
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -42,6 +43,8 @@ class Script:
     refuse: dict[str, str] = field(default_factory=dict)
     # Drop the connection after accepting this many more messages (None: never).
     drop_after: int | None = None
+    # Seconds to take over each message, like a busy relay.
+    delay: float = 0.0
 
 
 class RecordingHandler:
@@ -72,6 +75,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.script.delay:
+            await asyncio.sleep(self.script.delay)
         with self.lock:
             if self.script.data_replies:
                 return self.script.data_replies.pop(0)
