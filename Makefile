@@ -13,7 +13,7 @@ ASSETS := build/static
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
 
-.PHONY: run test lint format assets worker beat chromium check-services compose-check clean demo-code
+.PHONY: run test lint format assets worker beat chromium check-services compose-check clean demo-code bench
 
 run: $(VENV)/.runtime assets
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -99,3 +99,7 @@ clean:
 # The current sign-in code of each demo person (the embedded default only).
 demo-code: $(VENV)/.runtime
 	@DEBUG=true $(BIN)/python manage.py demo_code
+
+# Benchmarks print figures; they assert nothing (see docs/performance.md).
+bench: $(VENV)/.dev check-services
+	$(BIN)/python bench/alerts.py

@@ -21,12 +21,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
 
-from .messages import build_alert_message
+from .messages import RenderedAlert, render_alert
 from .models import Alert, Delivery
 
 logger = logging.getLogger(__name__)
@@ -148,20 +149,28 @@ class BatchResult:
     retry_in: int = 0
 
 
-def claim(delivery_id: int) -> Delivery | None:
-    """Take a pending delivery for sending; None if another worker has it or it is done."""
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, status__in=WAITING, next_attempt_at__lte=timezone.now()
-    ).update(
-        status=Delivery.Status.SENDING,
-        claimed_at=timezone.now(),
-        attempts=F("attempts") + 1,
+def claim(delivery_ids: list[int]) -> list[Delivery]:
+    """Take the batch's waiting deliveries for sending, in order.
+
+    Rows another worker is claiming at this moment are skipped, not waited for; rows
+    already sent or claimed are left alone. A claimed row that is never marked sent (the
+    worker died) is released by the sweep.
+    """
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=delivery_ids, status__in=WAITING, next_attempt_at__lte=timezone.now())
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    return list(
+        Delivery.objects.filter(pk__in=ids)
+        .select_related("user", "alert__bulletin", "alert__threat_level_change__scope")
+        .order_by("pk")
     )
-    if not claimed:
-        return None
-    return Delivery.objects.select_related(
-        "user", "alert", "alert__threat_level_change__scope"
-    ).get(pk=delivery_id)
 
 
 def message_domain() -> str:
@@ -173,33 +182,28 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
 
     Each `sent` is recorded as soon as the server accepts the message, so a crash loses at
     most the message in flight. A temporary failure stops the batch: that delivery and the
-    rest go back to pending, to be retried after a delay (the caller schedules it).
+    rest wait to be retried after a delay (the caller schedules it).
     """
     result = BatchResult()
+    claimed = claim(delivery_ids)
+    if not claimed:
+        return result
+    rendered: dict[int, RenderedAlert] = {}
     connection = get_connection(fail_silently=False)
     opened = False
     try:
-        remaining = list(delivery_ids)
-        while remaining:
-            delivery_id = remaining.pop(0)
-            delivery = claim(delivery_id)
-            if delivery is None:
-                continue
+        for position, delivery in enumerate(claimed):
             if not delivery.user.is_active:
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.FAILED_PERMANENT, last_error="Account deactivated."
-                )
-                result.failed.append(delivery.pk)
+                fail(delivery, "Account deactivated.", result)
                 continue
             try:
-                message = build_alert_message(delivery)
+                if delivery.alert_id not in rendered:
+                    rendered[delivery.alert_id] = render_alert(delivery.alert)
+                message = rendered[delivery.alert_id].message_to(delivery.user.email)
             except Exception as error:
                 # A message that cannot be built will not build next time either.
                 logger.exception("Could not build the message for delivery %s", delivery.pk)
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.FAILED_PERMANENT, last_error=describe(error)
-                )
-                result.failed.append(delivery.pk)
+                fail(delivery, describe(error), result)
                 continue
             message_id = make_msgid(domain=message_domain())
             message.extra_headers["Message-ID"] = message_id
@@ -211,25 +215,9 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
                 connection.send_messages([message])
             except Exception as error:
                 if is_temporary(error) and delivery.attempts < MAX_ATTEMPTS:
-                    delay = retry_delay(delivery.attempts)
-                    retry_at = timezone.now() + timedelta(seconds=delay)
-                    waiting = [delivery.pk, *remaining]
-                    Delivery.objects.filter(pk=delivery.pk).update(
-                        status=Delivery.Status.FAILED_TEMPORARY,
-                        last_error=describe(error),
-                        next_attempt_at=retry_at,
-                    )
-                    Delivery.objects.filter(pk__in=remaining).update(next_attempt_at=retry_at)
-                    result.retry, result.retry_in = waiting, delay
-                    logger.warning(
-                        "Temporary failure sending delivery %s, retrying %s in %ss: %s",
-                        delivery.pk, len(waiting), delay, describe(error),
-                    )  # fmt: skip
+                    postpone(claimed[position:], error, result)
                     return result
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.FAILED_PERMANENT, last_error=describe(error)
-                )
-                result.failed.append(delivery.pk)
+                fail(delivery, describe(error), result)
                 logger.warning("Delivery %s failed: %s", delivery.pk, describe(error))
                 continue
             Delivery.objects.filter(pk=delivery.pk).update(
@@ -245,6 +233,34 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
         except Exception:
             logger.debug("Closing the SMTP connection failed", exc_info=True)
     return result
+
+
+def fail(delivery: Delivery, reason: str, result: BatchResult) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED_PERMANENT, last_error=reason
+    )
+    result.failed.append(delivery.pk)
+
+
+def postpone(waiting: list[Delivery], error: Exception, result: BatchResult) -> None:
+    """After a temporary failure, the failed delivery and the rest of the batch wait."""
+    failed, rest = waiting[0], [delivery.pk for delivery in waiting[1:]]
+    delay = retry_delay(failed.attempts)
+    retry_at = timezone.now() + timedelta(seconds=delay)
+    Delivery.objects.filter(pk=failed.pk).update(
+        status=Delivery.Status.FAILED_TEMPORARY,
+        last_error=describe(error),
+        next_attempt_at=retry_at,
+    )
+    # Not sent, so not attempted: their claim is given back.
+    Delivery.objects.filter(pk__in=rest).update(
+        status=Delivery.Status.PENDING, next_attempt_at=retry_at, attempts=F("attempts") - 1
+    )
+    result.retry, result.retry_in = [failed.pk, *rest], delay
+    logger.warning(
+        "Temporary failure sending delivery %s, retrying %s in %ss: %s",
+        failed.pk, len(result.retry), delay, describe(error),
+    )  # fmt: skip
 
 
 def sweep(queue_fan_out: Callable[[int], None], queue_batch: Callable[[list[int]], None]) -> dict:

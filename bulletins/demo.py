@@ -1,18 +1,22 @@
-"""Demo data: the published history of the UK threat levels, safe to load again and again.
+"""Demo data: the UK threat-level history and demo bulletins, safe to load again and again.
 
 Each date was checked against the announcements reported at the time. The day
 is what the public record gives, so each change is dated from the start of its
 day, UK time. Rows are recorded as corrections of history: nobody is alerted.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ThreatLevel, ThreatLevelChange, ThreatLevelScope
-from .services import record_threat_level
+from accounts.models import Sector, User
+
+from .models import Bulletin, Marking, ThreatLevel, ThreatLevelChange, ThreatLevelScope
+from .paste_import import parse_pasted_text
+from .services import create_draft, publish_bulletin, record_threat_level
 
 NATIONAL = "national"
 NORTHERN_IRELAND = "northern-ireland"
@@ -90,5 +94,147 @@ def seed_threat_levels() -> int:
         except ValidationError:
             # Someone recorded a conflicting change by hand; theirs stands.
             continue
+        added += 1
+    return added
+
+
+# --- Bulletins ------------------------------------------------------------------------------------
+
+SAMPLE_PATH = Path(__file__).resolve().parent / "fixtures" / "cssc-update-2015-12-17.txt"
+SAMPLE_PUBLISHED_AT = datetime(2015, 12, 17, 11, 0)
+DEMO_AUTHOR = "ncpp.officer@example.org"
+EXERCISE = "EXERCISE – "
+EXERCISE_NOTE = (
+    "**Exercise content.** This bulletin is fictional demo data: no real threat, place, person "
+    "or organisation is described."
+)
+
+# (title, marking, sector slugs or None for all, action required, days ago or None for a draft,
+#  summary, key points, body)
+DEMO_BULLETINS = [
+    (
+        "Hostile reconnaissance at shopping centres",
+        Marking.GREEN,
+        ["retail", "commercial-property-and-shopping-centres"],
+        True,
+        3,
+        "Exercise scenario: staff at a fictional shopping centre noticed repeated filming of "
+        "service doors. Brief security teams on spotting and reporting hostile reconnaissance.",
+        [
+            "Challenge unusual interest in entrances, exits and CCTV positions politely.",
+            "Record descriptions, times and vehicles; report to the Anti-Terrorist Hotline.",
+            "Share this exercise with your centre managers and confirm you have done so.",
+        ],
+        "## What happened in the scenario\n\nOver three days, the same two fictional visitors "
+        "photographed loading bays at Exampleton Centre.\n\n## What to do\n\n- Brief staff on "
+        "the signs of hostile reconnaissance\n- Make sure reports reach the control room",
+    ),
+    (
+        "Vehicle barriers for outdoor events this summer",
+        Marking.AMBER,
+        ["entertainment-and-events", "sports-grounds-and-stadiums"],
+        False,
+        10,
+        "Exercise scenario: planning guidance on hostile vehicle mitigation for fictional "
+        "outdoor events. Not for onward sharing beyond event organisers.",
+        [
+            "Review vehicle approach routes in the event plan.",
+            "Agree road closures with the local authority early.",
+        ],
+        "## Planning\n\nUse temporary barriers rated for the expected vehicle speeds at "
+        "Exampleton Park (a fictional venue).",
+    ),
+    (
+        "Suspicious items on the rail network: reporting drill",
+        Marking.AMBER_STRICT,
+        ["transport"],
+        True,
+        20,
+        "Exercise scenario: a fictional drill for rail operators on the HOT principles for "
+        "unattended items. Share within your own organisation only.",
+        [
+            "Hidden? Obviously suspicious? Typical of the area? Apply HOT to every item.",
+            "Confirm your staff took part in the drill.",
+        ],
+        "## The drill\n\nA fictional operator, Example Rail, ran the drill at three stations.",
+    ),
+    (
+        "Insider threat case study for financial services",
+        Marking.RED,
+        ["finance"],
+        False,
+        35,
+        "Exercise scenario: a fictional case study of an insider who mapped a trading floor's "
+        "security. For the named recipients only.",
+        ["Review access rights of leavers on their last day."],
+        "## The case\n\nEverything in this case study is invented for the exercise.",
+    ),
+    (
+        "Festive season protective security reminder",
+        Marking.CLEAR,
+        None,
+        False,
+        None,
+        "Exercise scenario: a draft reminder, not yet published, about busy festive venues.",
+        ["Brief seasonal staff on Run, Hide, Tell."],
+        "## Draft\n\nStill being written: only NCPP staff can see it.",
+    ),
+]
+
+
+def seed_bulletins() -> int:
+    """The sample update as published on 17 December 2015, and a few exercise bulletins.
+
+    Safe to run again: a bulletin whose title is already there is left alone. Returns how
+    many bulletins were added. Nobody is alerted.
+    """
+    author = User.objects.filter(email=DEMO_AUTHOR).first()
+    if author is None:
+        return 0
+    added = 0
+    draft = parse_pasted_text(SAMPLE_PATH.read_text(encoding="utf-8"))
+    if not Bulletin.objects.filter(title=draft.title).exists():
+        bulletin = create_draft(
+            author=author,
+            title=draft.title,
+            summary=draft.summary,
+            source_line=draft.source_line,
+            key_points=draft.key_points,
+            body=draft.body,
+            marking=Marking.CLEAR,
+            all_sectors=True,
+        )
+        publish_bulletin(
+            bulletin,
+            publisher=author,
+            send_alert=False,
+            published_at=timezone.make_aware(SAMPLE_PUBLISHED_AT),
+        )
+        added += 1
+
+    sectors = {sector.slug: sector for sector in Sector.objects.all()}
+    for title, marking, slugs, action, days_ago, summary, key_points, body in DEMO_BULLETINS:
+        title = EXERCISE + title
+        if Bulletin.objects.filter(title=title).exists():
+            continue
+        bulletin = create_draft(
+            author=author,
+            title=title,
+            summary=summary,
+            key_points=key_points,
+            body=f"{EXERCISE_NOTE}\n\n{body}",
+            source_line="Update from the NCPP office (exercise)",
+            marking=marking,
+            all_sectors=slugs is None,
+            sectors=[sectors[slug] for slug in slugs or [] if slug in sectors],
+            action_required=action,
+        )
+        if days_ago is not None:
+            publish_bulletin(
+                bulletin,
+                publisher=author,
+                send_alert=False,
+                published_at=timezone.now() - timedelta(days=days_ago),
+            )
         added += 1
     return added

@@ -1,13 +1,13 @@
 """Who may do what with bulletins and threat levels. Every view asks here."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.permissions import is_ncpp_staff
 
-from .models import ThreatLevelChange, ThreatLevelScope
+from .models import Alert, Bulletin, ThreatLevelChange, ThreatLevelScope
 
 
 def can_record_threat_level(user: User | AnonymousUser) -> bool:
@@ -35,3 +35,58 @@ def is_open_information(change: ThreatLevelChange) -> bool:
 def open_changes() -> QuerySet[ThreatLevelChange]:
     """The changes the open interfaces publish: those of public scopes, once in effect."""
     return ThreatLevelChange.objects.filter(scope__public=True, effective_at__lte=timezone.now())
+
+
+# --- Bulletins: who may see what, decided here and nowhere else -------------------------------
+
+
+def can_write_bulletins(user: User | AnonymousUser) -> bool:
+    return is_ncpp_staff(user)
+
+
+def visible_bulletins(user: User | AnonymousUser) -> QuerySet[Bulletin]:
+    """Every bulletin `user` may see, by any route: pages, search, attachments, exports, links.
+
+    NCPP staff see all, drafts included. Anyone else sees published (and withdrawn) bulletins
+    addressed to all sectors if they are in any sector, or to a sector they are in. Memberships
+    are read from the database on every call, so a removal takes effect on the next request.
+    """
+    bulletins = Bulletin.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return bulletins.none()
+    if is_ncpp_staff(user):
+        return bulletins
+    memberships = Membership.objects.filter(user=user)
+    in_audience_sector = Bulletin.sectors.through.objects.filter(
+        bulletin=OuterRef("pk"),
+        sector__in=memberships.values("sector"),
+    )
+    return bulletins.alias(in_a_sector=Exists(memberships)).filter(
+        Q(all_sectors=True, in_a_sector=True) | Q(Exists(in_audience_sector)),
+        status__in=[Bulletin.Status.PUBLISHED, Bulletin.Status.WITHDRAWN],
+    )
+
+
+def can_see_bulletin(user: User | AnonymousUser, bulletin: Bulletin) -> bool:
+    return visible_bulletins(user).filter(pk=bulletin.pk).exists()
+
+
+def bulletin_audience(bulletin: Bulletin, people: QuerySet[User]) -> QuerySet[User]:
+    """Those of `people` a bulletin is addressed to: members of its sectors (of any, for all)."""
+    memberships = Membership.objects.filter(user=OuterRef("pk"))
+    if not bulletin.all_sectors:
+        memberships = memberships.filter(sector__in=bulletin.sectors.values("pk"))
+    return people.filter(Exists(memberships))
+
+
+def alert_audience(alert: Alert, people: QuerySet[User]) -> QuerySet[User]:
+    """Those of `people` a bulletin alert goes to; a reminder skips those who acknowledged."""
+    if alert.bulletin_id is None:
+        return people.none()
+    bulletin = alert.bulletin
+    audience = bulletin_audience(bulletin, people)
+    if alert.kind == Alert.Kind.ACKNOWLEDGEMENT_REMINDER:
+        audience = audience.exclude(
+            acknowledgements__bulletin=bulletin, acknowledgements__acknowledged_at__isnull=False
+        )
+    return audience

@@ -9,6 +9,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from bulletins.dashboard import dashboard_context
+
 from . import health
 
 logger = logging.getLogger(__name__)
@@ -17,7 +19,7 @@ logger = logging.getLogger(__name__)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return render(request, "portal/dashboard.html")
+        return render(request, "portal/dashboard.html", dashboard_context(request.user))
     return render(request, "portal/home.html")
 
 

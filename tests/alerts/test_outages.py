@@ -90,7 +90,7 @@ def test_a_worker_killed_mid_fan_out_loses_nobody(own_redis, own_worker, smtp, n
         effective_at=timezone.now(), note="Worker killed in the middle.",
     )  # fmt: skip
     alert = Alert.objects.create(kind=Alert.Kind.THREAT_LEVEL_CHANGED, threat_level_change=change)
-    conveyor = Celery(broker=own_redis.url)
+    conveyor = Celery(broker=own_redis.url, set_as_current=False)
     smtp.handler.script.delay = 0.003  # a busy relay, so the kill lands mid-way
 
     worker = own_worker()
@@ -98,7 +98,7 @@ def test_a_worker_killed_mid_fan_out_loses_nobody(own_redis, own_worker, smtp, n
     wait_until(lambda: len(smtp.handler.messages()) >= 300, timeout=90, what="300 messages")
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
-    in_flight = deliveries(Delivery.Status.SENDING)
+    claimed = deliveries(Delivery.Status.SENDING)
     sent_at_kill = deliveries(Delivery.Status.SENT)
 
     # The sweep (beat, in production) puts back what the dead worker held, before a new
@@ -115,8 +115,9 @@ def test_a_worker_killed_mid_fan_out_loses_nobody(own_redis, own_worker, smtp, n
     received = Counter(m.rcpt_tos[0] for m in smtp.handler.messages())
     duplicates = sum(count - 1 for count in received.values())
     print(
-        f"\nKilled with {sent_at_kill} of 1000 sent and {in_flight} in flight; "
-        f"duplicates after restart: {duplicates}"
+        f"\nKilled with {sent_at_kill} of 1000 sent and {claimed} claimed but not recorded "
+        f"as sent; duplicates after restart: {duplicates}"
     )
     assert set(received) == {p.email for p in people}
-    assert duplicates <= in_flight
+    # One worker process sends one message at a time: only that one can arrive twice.
+    assert duplicates <= 1

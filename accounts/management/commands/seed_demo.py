@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_demo
-from bulletins.demo import seed_threat_levels
+from bulletins.demo import seed_bulletins, seed_threat_levels
 
 
 class Command(BaseCommand):
@@ -15,8 +15,10 @@ class Command(BaseCommand):
             )
         people = seed_demo()
         added = seed_threat_levels()
+        bulletins_added = seed_bulletins()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Threat-level history: {added} changes added.")
+        self.stdout.write(f"Bulletins: {bulletins_added} added (the 2015 sample and exercises).")
         self.stdout.write(f"Sign in as any of these people with the password: {DEMO_PASSWORD}")
         for email, described in people:
             self.stdout.write(f"  {email:32} {described}")

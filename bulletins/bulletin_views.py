@@ -1,0 +1,561 @@
+"""Pages for bulletins: reading (ISLs and staff) and writing (NCPP staff).
+
+Every bulletin is fetched through permissions.visible_bulletins, so a person who may not
+see one gets 404 whichever page, file or export they ask for.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.audit import record_audit
+from accounts.models import Membership, User
+from portal.access import require, signed_in
+
+from . import services
+from .bulletin_forms import (
+    AmendForm,
+    AttachmentForm,
+    BulletinForm,
+    CascadeForm,
+    FilterForm,
+    PasteForm,
+    PublishForm,
+    WithdrawForm,
+)
+from .models import Acknowledgement, Attachment, Bulletin
+from .paste_import import parse_pasted_text
+from .permissions import bulletin_audience, can_write_bulletins, visible_bulletins
+from .search import search_bulletins
+from .threat_levels import cached_levels_in_force
+
+PAGE_SIZE = 20
+
+
+def _visible(request: HttpRequest, pk: int, *related: str) -> Bulletin:
+    """The bulletin, if the person may see it; 404 otherwise, whether or not it exists."""
+    bulletins = visible_bulletins(request.user)
+    if related:
+        bulletins = bulletins.select_related(*related)
+    return get_object_or_404(bulletins, pk=pk)
+
+
+def with_reading(bulletins: QuerySet[Bulletin], user: User) -> QuerySet[Bulletin]:
+    """Annotate whether `user` has read and acknowledged each bulletin, in the same query."""
+    mine = Acknowledgement.objects.filter(bulletin=OuterRef("pk"), user=user)
+    return bulletins.annotate(
+        is_read=Exists(mine.filter(first_read_at__isnull=False)),
+        is_acknowledged=Exists(mine.filter(acknowledged_at__isnull=False)),
+    )
+
+
+def _page(request: HttpRequest, items) -> tuple[Page, list]:
+    paginator = Paginator(items, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return page, list(paginator.get_elided_page_range(page.number))
+
+
+def _filtered(request: HttpRequest, form: FilterForm) -> QuerySet[Bulletin]:
+    bulletins = visible_bulletins(request.user)
+    if not form.is_valid():
+        return bulletins
+    data = form.cleaned_data
+    if data["sector"]:
+        for_sector = Bulletin.sectors.through.objects.filter(
+            bulletin=OuterRef("pk"), sector=data["sector"]
+        )
+        bulletins = bulletins.filter(Q(all_sectors=True) | Q(Exists(for_sector)))
+    if data["marking"]:
+        bulletins = bulletins.filter(marking=data["marking"])
+    if data["status"]:
+        bulletins = bulletins.filter(status=data["status"])
+    if data["published_from"]:
+        bulletins = bulletins.filter(published_at__date__gte=data["published_from"])
+    if data["published_to"]:
+        bulletins = bulletins.filter(published_at__date__lte=data["published_to"])
+    return bulletins
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+@require(signed_in)
+@require_safe
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, staff=can_write_bulletins(request.user))
+    bulletins = with_reading(_filtered(request, form), request.user).prefetch_related("sectors")
+    page, page_range = _page(request, bulletins)
+    return render(
+        request,
+        "bulletins/list.html",
+        {"form": form, "page_obj": page, "page_range": page_range},
+    )
+
+
+@require(signed_in)
+@require_safe
+def bulletin_search(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, staff=can_write_bulletins(request.user))
+    words = form.cleaned_data["q"] if form.is_valid() else ""
+    page = page_range = None
+    if words:
+        # Narrowed to what the person may see before any matching is done.
+        results = with_reading(
+            search_bulletins(_filtered(request, form), words), request.user
+        ).prefetch_related("sectors")
+        page, page_range = _page(request, results)
+    return render(
+        request,
+        "bulletins/search.html",
+        {"form": form, "words": words, "page_obj": page, "page_range": page_range},
+    )
+
+
+def _detail_context(bulletin: Bulletin, user: User) -> dict:
+    national = next(
+        (level for level in cached_levels_in_force() if level.scope_slug == "national"), None
+    )
+    at_publication = bulletin.threat_level_at_publication
+    level_changed = (
+        national is not None
+        and at_publication is not None
+        and national.change_id != at_publication.pk
+    )
+    return {
+        "bulletin": bulletin,
+        "sectors": list(bulletin.sectors.all()),
+        "attachments": list(bulletin.attachments.all()),
+        "revision_count": bulletin.revisions.count(),
+        "superseded_by": [
+            newer for newer in bulletin.superseded_by.all() if newer.status != Bulletin.Status.DRAFT
+        ],
+        "level_now": national,
+        "level_changed": level_changed,
+    }
+
+
+@require(signed_in)
+@require_safe
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(
+        request,
+        pk,
+        "threat_level_at_publication",
+        "supersedes",
+    )
+    services.record_first_view(bulletin, request.user)
+    context = _detail_context(bulletin, request.user)
+    context["reading"] = Acknowledgement.objects.filter(
+        bulletin=bulletin, user=request.user
+    ).first()
+    context["may_write"] = can_write_bulletins(request.user)
+    context["may_acknowledge"] = (
+        not bulletin.is_draft
+        and bulletin_audience(bulletin, User.objects.filter(pk=request.user.pk)).exists()
+    )
+    context["cascade_form"] = CascadeForm()
+    return render(request, "bulletins/detail.html", context)
+
+
+@require(signed_in)
+@require_safe
+def bulletin_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    revisions = bulletin.revisions.select_related("revised_by")
+    return render(
+        request, "bulletins/revisions.html", {"bulletin": bulletin, "revisions": revisions}
+    )
+
+
+@require(signed_in)
+@require_safe
+def bulletin_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    bulletin = _visible(request, pk)
+    attachment = get_object_or_404(Attachment, bulletin=bulletin, pk=attachment_pk)
+    record_audit(
+        "bulletin.attachment_downloaded",
+        actor=request.user,
+        target=bulletin,
+        changes={"attachment": attachment.pk, "filename": attachment.filename},
+        request=request,
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require(signed_in)
+@require_POST
+def bulletin_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    if "count" in request.POST:
+        form = CascadeForm(request.POST)
+        if not form.is_valid():
+            context = _detail_context(bulletin, request.user)
+            context.update(
+                reading=Acknowledgement.objects.filter(
+                    bulletin=bulletin, user=request.user
+                ).first(),
+                may_acknowledge=True,
+                cascade_form=form,
+            )
+            return render(request, "bulletins/detail.html", context, status=400)
+        try:
+            services.record_cascade(bulletin, request.user, count=form.cleaned_data["count"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Recorded: you sent it on to {form.cleaned_data['count']} organisations.",
+            )
+    else:
+        try:
+            services.acknowledge(bulletin, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"You have acknowledged {bulletin.reference}.")
+    return redirect(bulletin)
+
+
+# --- Writing (NCPP staff) -----------------------------------------------------------------------
+
+
+@require(can_write_bulletins)
+@require_http_methods(["GET", "HEAD", "POST"])
+def bulletin_new(request: HttpRequest) -> HttpResponse:
+    form = BulletinForm(
+        request.POST or None, initial={"marking": Bulletin.Marking.AMBER, "audience": "all"}
+    )
+    if request.method == "POST" and form.is_valid():
+        bulletin = services.create_draft(author=request.user, **form.service_fields())
+        messages.success(request, "The draft is saved. Only NCPP staff can see it.")
+        return redirect("bulletin_edit", pk=bulletin.pk)
+    return render(request, "bulletins/edit.html", {"form": form, "bulletin": None})
+
+
+@require(can_write_bulletins)
+@require_http_methods(["GET", "HEAD", "POST"])
+def bulletin_paste(request: HttpRequest) -> HttpResponse:
+    form = PasteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft = parse_pasted_text(form.cleaned_data["text"])
+        initial = {
+            "title": draft.title,
+            "summary": draft.summary,
+            "source_line": draft.source_line,
+            "key_points": "\n".join(draft.key_points),
+            "body": draft.body,
+            "marking": Bulletin.Marking.AMBER,
+            "audience": "all",
+        }
+        return render(
+            request,
+            "bulletins/edit.html",
+            {"form": BulletinForm(initial=initial), "bulletin": None, "pasted": draft},
+        )
+    return render(request, "bulletins/paste.html", {"form": form})
+
+
+@require(can_write_bulletins)
+@require_http_methods(["GET", "HEAD", "POST"])
+def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    if not bulletin.is_draft:
+        messages.info(request, "This bulletin is published: amend it instead.")
+        return redirect("bulletin_amend", pk=bulletin.pk)
+    form = BulletinForm(request.POST or None, initial=BulletinForm.initial_for(bulletin))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(bulletin, **form.service_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The draft is saved.")
+            return redirect("bulletin_edit", pk=bulletin.pk)
+    return render(
+        request,
+        "bulletins/edit.html",
+        {
+            "form": form,
+            "bulletin": bulletin,
+            "attachments": bulletin.attachments.all(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@require(can_write_bulletins)
+@require_POST
+def bulletin_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    if bulletin.is_withdrawn:
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        services.add_attachment(bulletin, upload, form.file_type, uploaded_by=request.user)
+        messages.success(request, "The file is attached.")
+        return redirect("bulletin_edit" if bulletin.is_draft else "bulletin_detail", pk=pk)
+    return render(
+        request,
+        "bulletins/edit.html",
+        {
+            "form": BulletinForm(initial=BulletinForm.initial_for(bulletin)),
+            "bulletin": bulletin,
+            "attachments": bulletin.attachments.all(),
+            "attachment_form": form,
+        },
+        status=400,
+    )
+
+
+@require(can_write_bulletins)
+@require_safe
+def bulletin_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(
+        request,
+        pk,
+        "threat_level_at_publication",
+        "supersedes",
+    )
+    context = _detail_context(bulletin, request.user)
+    context.update(preview=True, may_write=False, may_acknowledge=False)
+    return render(request, "bulletins/detail.html", context)
+
+
+def _audience_size(bulletin: Bulletin) -> int:
+    return bulletin_audience(bulletin, User.objects.filter(is_active=True)).count()
+
+
+@require(can_write_bulletins)
+@require_http_methods(["GET", "HEAD", "POST"])
+def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    if not bulletin.is_draft:
+        messages.info(request, f"{bulletin.reference} is already published.")
+        return redirect(bulletin)
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        send_alert = form.cleaned_data["alert"] == "yes"
+        try:
+            bulletin = services.publish_bulletin(
+                bulletin, publisher=request.user, send_alert=send_alert, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if send_alert:
+                messages.success(
+                    request,
+                    f"{bulletin.reference} is published. Everyone it is for will be emailed.",
+                )
+            else:
+                messages.success(request, f"{bulletin.reference} is published. Nobody is emailed.")
+            return redirect(bulletin)
+    return render(
+        request,
+        "bulletins/publish.html",
+        {
+            "form": form,
+            "bulletin": bulletin,
+            "sectors": list(bulletin.sectors.all()),
+            "audience_size": _audience_size(bulletin),
+        },
+    )
+
+
+@require(can_write_bulletins)
+@require_http_methods(["GET", "HEAD", "POST"])
+def bulletin_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    if bulletin.status != Bulletin.Status.PUBLISHED:
+        messages.info(request, "Only a published bulletin can be amended.")
+        return redirect(bulletin)
+    form = AmendForm(request.POST or None, initial=AmendForm.initial_for(bulletin))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        what_changed = data.pop("what_changed")
+        realert = data.pop("realert")
+        try:
+            services.amend_bulletin(
+                bulletin,
+                what_changed=what_changed,
+                realert=realert,
+                actor=request.user,
+                request=request,
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{bulletin.reference} is amended."
+                + (" Everyone it is for will be emailed." if realert else " Nobody is emailed."),
+            )
+            return redirect(bulletin)
+    return render(
+        request,
+        "bulletins/amend.html",
+        {"form": form, "bulletin": bulletin, "audience_size": _audience_size(bulletin)},
+    )
+
+
+@require(can_write_bulletins)
+@require_http_methods(["GET", "HEAD", "POST"])
+def bulletin_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    if bulletin.status != Bulletin.Status.PUBLISHED:
+        messages.info(request, "Only a published bulletin can be withdrawn.")
+        return redirect(bulletin)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_bulletin(
+                bulletin, reason=form.cleaned_data["reason"], actor=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{bulletin.reference} is withdrawn.")
+            return redirect(bulletin)
+    return render(
+        request,
+        "bulletins/withdraw.html",
+        {"form": form, "bulletin": bulletin, "audience_size": _audience_size(bulletin)},
+    )
+
+
+@require(can_write_bulletins)
+@require_POST
+def bulletin_supersede(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    try:
+        newer = services.supersede(bulletin, author=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(bulletin)
+    messages.success(request, f"A new draft that supersedes {bulletin.reference} is ready to edit.")
+    return redirect("bulletin_edit", pk=newer.pk)
+
+
+# --- Readership (NCPP staff) --------------------------------------------------------------------
+
+
+def readership(bulletin: Bulletin) -> dict:
+    """Who the bulletin is for, and who read, acknowledged and cascaded it, by sector and person."""
+    sector_ids = None if bulletin.all_sectors else {s.pk for s in bulletin.sectors.all()}
+    people = bulletin_audience(bulletin, User.objects.filter(is_active=True)).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("sector"))
+    )
+    readings = {reading.user_id: reading for reading in bulletin.acknowledgements.all()}
+    rows = []
+    by_sector: dict[int, dict] = {}
+    for person in people.order_by("name", "email"):
+        reading = readings.get(person.pk)
+        sectors = [
+            m.sector
+            for m in person.memberships.all()
+            if sector_ids is None or m.sector_id in sector_ids
+        ]
+        row = {
+            "person": person,
+            "sectors": sectors,
+            "first_read_at": reading.first_read_at if reading else None,
+            "acknowledged_at": reading.acknowledged_at if reading else None,
+            "cascaded_at": reading.cascaded_at if reading else None,
+            "cascade_count": reading.cascade_count if reading else None,
+        }
+        rows.append(row)
+        for sector in sectors:
+            tally = by_sector.setdefault(
+                sector.pk,
+                {"sector": sector, "audience": 0, "read": 0, "acknowledged": 0, "cascaded": 0,
+                 "organisations": 0},
+            )  # fmt: skip
+            tally["audience"] += 1
+            tally["read"] += row["first_read_at"] is not None
+            tally["acknowledged"] += row["acknowledged_at"] is not None
+            tally["cascaded"] += row["cascaded_at"] is not None
+            tally["organisations"] += row["cascade_count"] or 0
+    return {
+        "rows": rows,
+        "sectors": sorted(by_sector.values(), key=lambda tally: tally["sector"].name),
+        "audience": len(rows),
+        "read": sum(row["first_read_at"] is not None for row in rows),
+        "acknowledged": sum(row["acknowledged_at"] is not None for row in rows),
+        "cascaded": sum(row["cascaded_at"] is not None for row in rows),
+    }
+
+
+@require(can_write_bulletins)
+@require_safe
+def bulletin_readership(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    return render(
+        request, "bulletins/readership.html", {"bulletin": bulletin, **readership(bulletin)}
+    )
+
+
+def _csv_cell(value) -> str:
+    """A cell as text a spreadsheet will not run as a formula."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return timezone.localtime(value).isoformat()
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require(can_write_bulletins)
+@require_safe
+def bulletin_readership_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _visible(request, pk)
+    report = readership(bulletin)
+    record_audit(
+        "bulletin.exported",
+        actor=request.user,
+        target=bulletin,
+        changes={"export": "readership", "rows": report["audience"]},
+        request=request,
+    )
+    name = (bulletin.reference or f"draft-{bulletin.pk}").lower()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-readership.csv"'
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerow(
+        ["email", "name", "organisation", "sectors", "first_read_at", "acknowledged_at",
+         "cascaded_at", "cascade_count"]
+    )  # fmt: skip
+    for row in report["rows"]:
+        person = row["person"]
+        writer.writerow(
+            _csv_cell(value)
+            for value in (
+                person.email,
+                person.name,
+                person.organisation,
+                "; ".join(sector.name for sector in row["sectors"]),
+                row["first_read_at"],
+                row["acknowledged_at"],
+                row["cascaded_at"],
+                row["cascade_count"],
+            )
+        )
+    return response

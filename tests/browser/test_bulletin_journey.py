@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pytest
+
+from bulletins.models import Acknowledgement, Alert, Bulletin
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD, totp_code
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+SAMPLE = (
+    Path(__file__).resolve().parents[2] / "bulletins" / "fixtures" / "cssc-update-2015-12-17.txt"
+)
+TITLE = "CSSC Counter Terrorism Protective Sercurity Update"
+
+
+def sign_in(page, portal_server: str, person) -> None:
+    """Sign in through the real forms: password, then the authenticator code."""
+    page.goto(f"{portal_server}/accounts/login/")
+    page.locator("input[name=login]").fill(person.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("input[name=code]").fill(totp_code(person.totp_secret))
+    page.locator("input[name=code]").press("Enter")
+    page.wait_for_url(f"{portal_server}/")
+
+
+def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
+    portal_server, browser, page, ncpp_officer, isl
+):
+    sign_in(page, portal_server, ncpp_officer)
+    page.goto(f"{portal_server}/bulletins/paste/")
+    page.get_by_label("Paste the update").fill(SAMPLE.read_text(encoding="utf-8"))
+    page.get_by_role("button", name="Make a draft from it").click()
+
+    assert page.get_by_label("Title").input_value() == TITLE
+    assert len(page.get_by_label("Key points").input_value().splitlines()) == 7
+    page.get_by_label("TLP:CLEAR").check()
+    page.get_by_label("All sectors").check()
+    screenshot(page, "bulletin-pasted-draft")
+    page.get_by_role("button", name="Save the draft").click()
+
+    page.get_by_role("link", name="Preview").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    assert page.locator(".bulletin-marking--clear").first.is_visible()
+    screenshot(page, "bulletin-preview")
+    page.get_by_role("link", name="publish it").click()
+
+    assert "1 person will be emailed" in page.locator("#audience-size").inner_text()
+    page.get_by_label("Publish and email everyone it is for").check()
+    page.get_by_label("I have checked the marking and the audience").check()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("is published").first.wait_for()
+    bulletin = Bulletin.objects.get(title=TITLE)
+    assert bulletin.status == Bulletin.Status.PUBLISHED
+    assert Alert.objects.filter(bulletin=bulletin).count() == 1
+
+    reader = browser.new_context(viewport={"width": 1024, "height": 800}).new_page()
+    try:
+        sign_in(reader, portal_server, isl)
+        reader.goto(f"{portal_server}/")
+        reader.locator(".dashboard-unread").get_by_role("link", name=TITLE, exact=False).click()
+        assert reader.get_by_role("heading", level=1).inner_text() == TITLE
+        assert reader.get_by_text("TLP:CLEAR").first.is_visible()
+        reader.get_by_role("button", name="I have read this").click()
+        reader.get_by_text("You have acknowledged").first.wait_for()
+        screenshot(reader, "bulletin-acknowledged")
+    finally:
+        reader.context.close()
+    reading = Acknowledgement.objects.get(bulletin=bulletin, user=isl)
+    assert reading.acknowledged_at is not None
