@@ -56,7 +56,15 @@ def recipients(alert: Alert) -> Iterator[int]:
         from .permissions import alert_audience
 
         audience = alert_audience(alert, people)
+        if is_routine(alert):
+            # They read routine bulletins in the morning digest instead.
+            audience = audience.exclude(routine_alerts="digest")
     return audience.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
+
+
+def is_routine(alert: Alert) -> bool:
+    """A newly published bulletin that asks for no action. Everything else is urgent."""
+    return alert.kind == Alert.Kind.BULLETIN_PUBLISHED and not alert.bulletin.action_required
 
 
 def chunked(items: Iterable[int], size: int) -> Iterator[list[int]]:
@@ -77,7 +85,9 @@ def fan_out(alert_id: int, queue_batch: Callable[[list[int]], None]) -> int:
     Safe to run twice, even at once: deliveries are unique per (alert, person), and a
     batch only sends what it manages to claim.
     """
-    alert = Alert.objects.select_related("threat_level_change").filter(pk=alert_id).first()
+    alert = (
+        Alert.objects.select_related("threat_level_change", "bulletin").filter(pk=alert_id).first()
+    )
     if alert is None or not is_due(alert):
         return 0
     # The audience is fixed when the alert first fans out: a retry reaches the same people.

@@ -1,7 +1,9 @@
 """The email for each kind of alert. Restricted content never goes into one.
 
-An alert's email is the same for everyone it goes to (nothing personal is in it), so it is
-rendered once per batch and only the recipient changes.
+TLP:CLEAR and TLP:GREEN bulletins may travel by email: the summary and key points go in.
+For TLP:AMBER, AMBER+STRICT and RED only the title, the marking and the link do — the
+content stays behind sign-in. An alert's email is the same for everyone it goes to
+(nothing personal is in it), so it is rendered once per batch and only the recipient changes.
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,21 @@ from django.core.mail import EmailMultiAlternatives
 
 from portal.emails import make_message
 
-from .models import Alert
+from .models import Alert, Bulletin
+
+BULLETIN_ALERTS = {
+    Alert.Kind.BULLETIN_PUBLISHED: ("", "A new bulletin has been published"),
+    Alert.Kind.BULLETIN_AMENDED: ("Amended: ", "A bulletin has been amended"),
+    Alert.Kind.BULLETIN_WITHDRAWN: ("Withdrawn: ", "A bulletin has been withdrawn"),
+    Alert.Kind.ACKNOWLEDGEMENT_REMINDER: (
+        "Please acknowledge: ",
+        "A bulletin that asks for action is waiting for your acknowledgement",
+    ),
+    Alert.Kind.ACKNOWLEDGEMENT_ESCALATION: (
+        "Lead has not acknowledged: ",
+        "Your sector's lead has not acknowledged a bulletin that asks for action",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -35,16 +51,38 @@ def list_id() -> str:
     return f"{settings.SERVICE_NAME} alerts <alerts.{host}>"
 
 
+def bulletin_context(bulletin: Bulletin) -> dict:
+    """What any email about a bulletin may say of it. The content only when its marking allows."""
+    shareable = bulletin.content_may_be_emailed
+    return {
+        "bulletin": bulletin,
+        "marking": bulletin.marking,
+        "reference": bulletin.reference or "",
+        "title": bulletin.title,
+        "summary": bulletin.summary if shareable else "",
+        "key_points": list(bulletin.key_points) if shareable else [],
+        "content_in_email": shareable,
+        "link": settings.PORTAL_BASE_URL + bulletin.get_absolute_url(),
+    }
+
+
 def render_alert(alert: Alert) -> RenderedAlert:
     headers = {"List-Id": list_id()}
-    context = {"alert": alert}
+    context: dict = {"alert": alert}
     if alert.kind == Alert.Kind.THREAT_LEVEL_CHANGED:
         change = alert.threat_level_change
-        context |= {
-            "change": change,
-            "link": settings.PORTAL_BASE_URL + change.get_absolute_url(),
-        }
+        context |= {"change": change, "link": settings.PORTAL_BASE_URL + change.get_absolute_url()}
         name = "threat-level-changed"
+    elif alert.kind in BULLETIN_ALERTS:
+        prefix, heading = BULLETIN_ALERTS[alert.kind]
+        context |= bulletin_context(alert.bulletin) | {
+            "prefix": prefix,
+            "heading": heading,
+            # What changed, or why it was withdrawn, may quote the content: same rule.
+            "note": alert.note if alert.bulletin.content_may_be_emailed else "",
+            "sector": alert.sector.name if alert.sector_id else "",
+        }
+        name = "bulletin"
     else:
         raise ValueError(f"No email is defined for alerts of kind {alert.kind!r}")
     message = make_message(name, "", context, headers)

@@ -143,12 +143,18 @@ class AlertKind(models.TextChoices):
     BULLETIN_WITHDRAWN = "bulletin_withdrawn", "Bulletin withdrawn"
     THREAT_LEVEL_CHANGED = "threat_level_changed", "Threat level changed"
     ACKNOWLEDGEMENT_REMINDER = "acknowledgement_reminder", "Acknowledgement reminder"
+    ACKNOWLEDGEMENT_ESCALATION = "acknowledgement_escalation", "Escalation to sector deputies"
 
 
 # The kinds of alert that are about a bulletin, and must say which. An acknowledgement
 # reminder is about one too, but existing rows and tests make it without one, so the
 # database only forbids it from pointing at a threat-level change.
-BULLETIN_ALERT_KINDS = ["bulletin_published", "bulletin_amended", "bulletin_withdrawn"]
+BULLETIN_ALERT_KINDS = [
+    "bulletin_published",
+    "bulletin_amended",
+    "bulletin_withdrawn",
+    "acknowledgement_escalation",
+]
 
 
 class Alert(models.Model):
@@ -189,6 +195,14 @@ class Alert(models.Model):
         blank=True,
         help_text="What changed, for an amendment; the reason, for a withdrawal.",
     )
+    sector = models.ForeignKey(
+        "accounts.Sector",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For an escalation: the sector whose lead has not acknowledged.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -220,6 +234,22 @@ class Alert(models.Model):
                 fields=["threat_level_change"],
                 condition=models.Q(threat_level_change__isnull=False),
                 name="alert_one_per_threat_level_change",
+            ),
+            # Escalation goes to a sector's deputies, once per bulletin and sector.
+            models.CheckConstraint(
+                condition=~models.Q(kind="acknowledgement_escalation")
+                | models.Q(sector__isnull=False),
+                name="alert_escalation_names_a_sector",
+            ),
+            models.UniqueConstraint(
+                fields=["bulletin", "sector"],
+                condition=models.Q(kind="acknowledgement_escalation"),
+                name="alert_one_escalation_per_bulletin_and_sector",
+            ),
+            models.UniqueConstraint(
+                fields=["bulletin"],
+                condition=models.Q(kind="acknowledgement_reminder"),
+                name="alert_one_reminder_per_bulletin",
             ),
         ]
         indexes = [
@@ -521,3 +551,29 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+class Digest(models.Model):
+    """One person's morning email of the previous day's routine bulletins.
+
+    Unique per person and day: a digest job that runs twice sends nothing twice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    day = models.DateField()
+    bulletins = models.ManyToManyField(Bulletin, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_one_per_person_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.day}"

@@ -84,8 +84,15 @@ def alert_audience(alert: Alert, people: QuerySet[User]) -> QuerySet[User]:
     if alert.bulletin_id is None:
         return people.none()
     bulletin = alert.bulletin
-    audience = bulletin_audience(bulletin, people)
-    if alert.kind == Alert.Kind.ACKNOWLEDGEMENT_REMINDER:
+    if alert.kind == Alert.Kind.ACKNOWLEDGEMENT_ESCALATION:
+        # The deputies of the sector whose lead has not acknowledged.
+        deputies = Membership.objects.filter(
+            user=OuterRef("pk"), sector=alert.sector_id, role=Membership.Role.DEPUTY
+        )
+        audience = people.filter(Exists(deputies))
+    else:
+        audience = bulletin_audience(bulletin, people)
+    if alert.kind in (Alert.Kind.ACKNOWLEDGEMENT_REMINDER, Alert.Kind.ACKNOWLEDGEMENT_ESCALATION):
         audience = audience.exclude(
             acknowledgements__bulletin=bulletin, acknowledgements__acknowledged_at__isnull=False
         )

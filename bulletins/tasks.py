@@ -6,7 +6,7 @@ from celery import shared_task
 
 from portal.queueing import enqueue_after_commit
 
-from . import delivery
+from . import delivery, digest
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +43,21 @@ def sweep_alerts() -> dict:
 def queue_alert(alert) -> None:
     """Fan the alert out once the transaction that wrote it commits."""
     enqueue_after_commit(fan_out_alert, alert.pk)
+
+
+@shared_task
+def send_daily_digest() -> int:
+    return digest.send_daily_digest()
+
+
+@shared_task
+def send_acknowledgement_reminders() -> dict:
+    """Write the reminder and escalation alerts that have fallen due, and fan them out."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    reminders = digest.due_reminders(now)
+    escalations = digest.due_escalations(now)
+    for alert in [*reminders, *escalations]:
+        _queue(fan_out_alert, alert.pk)
+    return {"reminders": len(reminders), "escalations": len(escalations)}

@@ -9,6 +9,7 @@ without SECRET_KEY and ALLOWED_HOSTS.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -160,6 +161,15 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0},
     "sweep-alerts": {"task": "bulletins.tasks.sweep_alerts", "schedule": 60.0},
+    "acknowledgement-reminders": {
+        "task": "bulletins.tasks.send_acknowledgement_reminders",
+        "schedule": 15 * 60.0,
+    },
+    # 07:00 UK time (CELERY_TIMEZONE), every day.
+    "daily-digest": {
+        "task": "bulletins.tasks.send_daily_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 # The sweep re-queues alerts and deliveries the conveyor dropped: those waiting longer
 # than ALERTS_LOST_AFTER_SECONDS, and those claimed by a worker that died (still
@@ -168,6 +178,10 @@ ALERTS_LOST_AFTER_SECONDS = env.int("ALERTS_LOST_AFTER_SECONDS", default=120)
 ALERTS_STUCK_AFTER_SECONDS = env.int("ALERTS_STUCK_AFTER_SECONDS", default=600)
 # The first retry of a temporary SMTP failure waits this long; each next one twice as long.
 ALERTS_RETRY_BASE_SECONDS = env.int("ALERTS_RETRY_BASE_SECONDS", default=30)
+# An action-required bulletin not acknowledged after this long brings a reminder; this much
+# longer again without the sector lead's acknowledgement, an email to the sector's deputies.
+ALERTS_REMINDER_AFTER_HOURS = env.int("ALERTS_REMINDER_AFTER_HOURS", default=24)
+ALERTS_ESCALATE_AFTER_HOURS = env.int("ALERTS_ESCALATE_AFTER_HOURS", default=24)
 
 # --- Email ----------------------------------------------------------------
 
