@@ -9,7 +9,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,7 +30,7 @@ from .bulletin_forms import (
     PublishForm,
     WithdrawForm,
 )
-from .models import Acknowledgement, Attachment, Bulletin
+from .models import Acknowledgement, Attachment, Bulletin, Delivery
 from .paste_import import parse_pasted_text
 from .permissions import bulletin_audience, can_write_bulletins, visible_bulletins
 from .search import search_bulletins
@@ -141,6 +141,16 @@ def _detail_context(bulletin: Bulletin, user: User) -> dict:
     }
 
 
+def alerting_summary(bulletin) -> dict:
+    """For staff: how many people its alerts went to, how many failed, and the latest alert."""
+    summary = Delivery.objects.filter(alert__bulletin=bulletin).aggregate(
+        people=Count("user", distinct=True),
+        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED_PERMANENT)),
+    )
+    summary["latest_alert"] = bulletin.alerts.order_by("-created_at").first()
+    return summary
+
+
 @require(signed_in)
 @require_safe
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -156,6 +166,8 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         bulletin=bulletin, user=request.user
     ).first()
     context["may_write"] = can_write_bulletins(request.user)
+    if context["may_write"] and not bulletin.is_draft:
+        context["alerting"] = alerting_summary(bulletin)
     context["may_acknowledge"] = (
         not bulletin.is_draft
         and bulletin_audience(bulletin, User.objects.filter(pk=request.user.pk)).exists()

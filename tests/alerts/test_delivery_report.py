@@ -77,3 +77,27 @@ def test_an_alert_not_yet_fanned_out_says_so(client, ncpp_officer):
 
     assert "Not sent yet" in client.get("/alerts/").content.decode()
     assert client.get(f"/alerts/{alert.pk}/").status_code == 200
+
+
+def test_the_bulletin_page_tells_staff_how_many_were_alerted_and_failed(
+    client, ncpp_officer, isl, other_isl, retail
+):
+    from bulletins.models import Marking
+    from bulletins.services import create_draft, publish_bulletin
+
+    bulletin = publish_bulletin(
+        create_draft(author=ncpp_officer, title="Alerted", summary="S", marking=Marking.GREEN,
+                     all_sectors=True, sectors=[]),
+        publisher=ncpp_officer,
+    )  # fmt: skip
+    alert = bulletin.alerts.get()
+    Delivery.objects.create(alert=alert, user=isl, status="sent", sent_at=timezone.now())
+    Delivery.objects.create(alert=alert, user=other_isl, status="failed-permanent")
+    client.force_login(ncpp_officer)
+
+    page = client.get(f"/bulletins/{bulletin.pk}/").content.decode()
+
+    assert "Alerted 2 people, 1 failed" in page
+    assert f'href="/alerts/{alert.pk}/"' in page
+    client.force_login(isl)
+    assert "Alerted 2 people" not in client.get(f"/bulletins/{bulletin.pk}/").content.decode()
