@@ -15,12 +15,13 @@ import socket
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 from itertools import islice
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -209,20 +210,19 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
             try:
                 if delivery.alert_id not in rendered:
                     rendered[delivery.alert_id] = render_alert(delivery.alert)
-                message = rendered[delivery.alert_id].message_to(delivery.user.email)
+                alert_email = rendered[delivery.alert_id]
             except Exception as error:
                 # A message that cannot be built will not build next time either.
                 logger.exception("Could not build the message for delivery %s", delivery.pk)
                 fail(delivery, describe(error), result)
                 continue
             message_id = make_msgid(domain=message_domain())
-            message.extra_headers["Message-ID"] = message_id
             try:
-                # Opened by hand, so that send_messages keeps it open for the next message.
+                # Opened by hand, so that one connection carries the whole batch.
                 if not opened:
                     connection.open()
                     opened = True
-                connection.send_messages([message])
+                send_one(connection, alert_email, delivery.user.email, message_id)
             except Exception as error:
                 if is_temporary(error) and delivery.attempts < MAX_ATTEMPTS:
                     postpone(claimed[position:], error, result)
@@ -243,6 +243,18 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
         except Exception:
             logger.debug("Closing the SMTP connection failed", exc_info=True)
     return result
+
+
+def send_one(connection, alert_email: RenderedAlert, to: str, message_id: str) -> None:
+    """One message to one person. Over SMTP the prepared bytes go straight to the server;
+    other backends (the console, in the embedded default) get a built message."""
+    data = alert_email.wire_bytes(to, message_id) if isinstance(connection, SMTPBackend) else None
+    if data is not None:
+        connection.connection.sendmail(parseaddr(settings.DEFAULT_FROM_EMAIL)[1], [to], data)
+        return
+    message = alert_email.message_to(to)
+    message.extra_headers["Message-ID"] = message_id
+    connection.send_messages([message])
 
 
 def fail(delivery: Delivery, reason: str, result: BatchResult) -> None:

@@ -7,6 +7,7 @@ content stays behind sign-in. An alert's email is the same for everyone it goes 
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -31,7 +32,11 @@ BULLETIN_ALERTS = {
 }
 
 
-@dataclass(frozen=True)
+RECIPIENT_SLOT = "recipient.slot@example.invalid"
+MESSAGE_ID_SLOT = "<message.id.slot@example.invalid>"
+
+
+@dataclass(frozen=True, eq=False)
 class RenderedAlert:
     subject: str
     text: str
@@ -44,6 +49,22 @@ class RenderedAlert:
         )
         message.attach_alternative(self.html, "text/html")
         return message
+
+    @cached_property
+    def wire_template(self) -> bytes:
+        """The whole message as sent, with slots for the recipient and the Message-ID."""
+        message = self.message_to(RECIPIENT_SLOT)
+        message.extra_headers["Message-ID"] = MESSAGE_ID_SLOT
+        return message.message().as_bytes(linesep="\r\n")
+
+    def wire_bytes(self, email: str, message_id: str) -> bytes | None:
+        """The message for one recipient, made from the template without rebuilding the MIME
+        structure; None for an address that is not plain ASCII (it must be encoded)."""
+        if not email.isascii():
+            return None
+        return self.wire_template.replace(RECIPIENT_SLOT.encode(), email.encode(), 1).replace(
+            MESSAGE_ID_SLOT.encode(), message_id.encode(), 1
+        )
 
 
 def list_id() -> str:
