@@ -1,27 +1,15 @@
 """Celery tasks for alerts: thin, each calls a plain function in bulletins.delivery."""
 
-import logging
-
 from celery import shared_task
 
-from portal.queueing import enqueue_after_commit
+from portal.queueing import enqueue_after_commit, queue_safely
 
 from . import delivery, digest
-
-logger = logging.getLogger(__name__)
-
-
-def _queue(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:
-        # The sweep finds whatever could not be queued; the caller must not fail for it.
-        logger.exception("Could not queue %s%s; the sweep will pick it up", task.name, args)
 
 
 @shared_task
 def fan_out_alert(alert_id: int) -> int:
-    return delivery.fan_out(alert_id, queue_batch=lambda ids: _queue(send_deliveries, ids))
+    return delivery.fan_out(alert_id, queue_batch=lambda ids: queue_safely(send_deliveries, ids))
 
 
 @shared_task
@@ -35,8 +23,8 @@ def send_deliveries(delivery_ids: list[int]) -> dict:
 @shared_task
 def sweep_alerts() -> dict:
     return delivery.sweep(
-        queue_fan_out=lambda alert_id: _queue(fan_out_alert, alert_id),
-        queue_batch=lambda ids: _queue(send_deliveries, ids),
+        queue_fan_out=lambda alert_id: queue_safely(fan_out_alert, alert_id),
+        queue_batch=lambda ids: queue_safely(send_deliveries, ids),
     )
 
 
@@ -59,5 +47,5 @@ def send_acknowledgement_reminders() -> dict:
     reminders = digest.due_reminders(now)
     escalations = digest.due_escalations(now)
     for alert in [*reminders, *escalations]:
-        _queue(fan_out_alert, alert.pk)
+        queue_safely(fan_out_alert, alert.pk)
     return {"reminders": len(reminders), "escalations": len(escalations)}

@@ -1,4 +1,4 @@
-"""Queueing Celery tasks after the database transaction that justifies them commits."""
+"""Queueing Celery tasks, after the database transaction that justifies them commits."""
 
 import logging
 from typing import Any
@@ -9,19 +9,18 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def enqueue_after_commit(task: Task, *args: Any, **kwargs: Any) -> None:
-    """Queue `task` once the current transaction commits; never if it rolls back.
+def queue_safely(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue `task` now; if the broker is down, log it and carry on.
 
-    A broker that is down must not turn a committed change into an error page:
-    the change and its Alert row are already safe in the database, and the
-    periodic sweep queues whatever was missed. So a failure to queue is logged,
-    not raised.
+    The change the task is about is already safe in the database, and the periodic sweep
+    queues whatever was missed, so a failure to queue must not become an error for the caller.
     """
+    try:
+        task.delay(*args, **kwargs)
+    except Exception:
+        logger.exception("Could not queue %s; the sweep will pick it up", task.name)
 
-    def send() -> None:
-        try:
-            task.delay(*args, **kwargs)
-        except Exception:
-            logger.exception("Could not queue %s; the sweep will pick it up", task.name)
 
-    transaction.on_commit(send, robust=True)
+def enqueue_after_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue `task` once the current transaction commits; never if it rolls back."""
+    transaction.on_commit(lambda: queue_safely(task, *args, **kwargs), robust=True)
