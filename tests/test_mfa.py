@@ -127,3 +127,15 @@ def test_setting_up_totp_asks_for_the_password_again_and_writes_one_audit_row(
     assert added.actor == no_mfa_yet
     # The person is told by email that a second factor was added to their account.
     assert [message.to for message in mailoutbox] == [[no_mfa_yet.email]]
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/sessions/", "/accounts/2fa/", "/accounts/password/change/", "/profile/"]
+)
+def test_the_account_pages_of_a_signed_in_person_render(client, isl, path):
+    client.force_login(isl)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert b"govuk-template__body" in response.content
