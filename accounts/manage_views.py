@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import CharField, Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import require
+from portal.pagination import paginate
 
 from .audit import record_audit
 from .imports import MAX_BYTES, ImportPreview, apply_membership_import, parse_membership_csv
@@ -60,13 +60,7 @@ form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _paginate(request: HttpRequest, queryset: QuerySet) -> dict[str, Any]:
-    page: Page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {
-        "page_obj": page,
-        "page_range": list(
-            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-        ),
-    }
+    return paginate(request, queryset, PAGE_SIZE)
 
 
 def _error_text(error: ValidationError) -> str:

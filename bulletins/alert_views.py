@@ -1,7 +1,6 @@
 """NCPP staff's view of who was alerted: per alert, sent, waiting and failed, with retries."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import record_audit
 from accounts.permissions import is_ncpp_staff
 from portal.access import require
+from portal.pagination import paginate
 
 from .delivery import retry_failed
 from .models import Alert, Delivery
@@ -35,8 +35,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     alerts = with_counts(
         Alert.objects.select_related("threat_level_change__scope", "created_by")
     ).order_by("-created_at", "-pk")
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    return render(request, "alerts/alert_list.html", {"page": page})
+    return render(request, "alerts/alert_list.html", paginate(request, alerts))
 
 
 @require(is_ncpp_staff)
@@ -51,9 +50,7 @@ def alert_report(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("status", "user__email")
     )
     return render(
-        request,
-        "alerts/alert_report.html",
-        {"alert": alert, "problems": Paginator(problems, 100).get_page(request.GET.get("page"))},
+        request, "alerts/alert_report.html", {"alert": alert, **paginate(request, problems, 100)}
     )
 
 

@@ -1,11 +1,8 @@
 import secrets
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +11,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
+from portal.access import require
 
 from .cap import CAP_CONTENT_TYPE, build_cap_message
 from .chart import build_chart
@@ -30,20 +28,6 @@ from .threat_levels import LevelInForce, cached_levels_in_force
 
 # The change an officer has prepared but not yet confirmed.
 PENDING_CHANGE_KEY = "threat_level_pending_change"
-
-
-def threat_level_recorder_required(view: Callable) -> Callable:
-    """Sign-in first; then only those who may record a threat-level change."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_record_threat_level(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _uk_time(value: datetime) -> str:
@@ -90,7 +74,7 @@ def threat_level_history(request: HttpRequest) -> HttpResponse:
     )
 
 
-@threat_level_recorder_required
+@require(can_record_threat_level)
 @require_http_methods(["GET", "HEAD", "POST"])
 def threat_level_record(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -125,7 +109,7 @@ def _parse_moment(value: str) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-@threat_level_recorder_required
+@require(can_record_threat_level)
 @require_http_methods(["GET", "HEAD", "POST"])
 def threat_level_confirm(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING_CHANGE_KEY)
