@@ -28,6 +28,8 @@ test: $(VENV)/.dev assets chromium check-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/bandit -q -r portal accounts bulletins -lll
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (Playwright's own download cannot be used here).

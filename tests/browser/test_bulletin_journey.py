@@ -2,9 +2,11 @@ from pathlib import Path
 
 import pytest
 
+from accounts.models import Membership
 from bulletins.models import Acknowledgement, Alert, Bulletin
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, totp_code
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import make_person
+from tests.factories import MembershipFactory, SectorFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -14,20 +16,15 @@ SAMPLE = (
 TITLE = "CSSC Counter Terrorism Protective Sercurity Update"
 
 
-def sign_in(page, portal_server: str, person) -> None:
-    """Sign in through the real forms: password, then the authenticator code."""
-    page.goto(f"{portal_server}/accounts/login/")
-    page.locator("input[name=login]").fill(person.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("input[name=code]").fill(totp_code(person.totp_secret))
-    page.locator("input[name=code]").press("Enter")
-    page.wait_for_url(f"{portal_server}/")
-
-
 def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
-    portal_server, browser, page, ncpp_officer, isl
+    portal_server, browser, page, open_page, ncpp_officer, isl, other_isl
 ):
+    """Published to retail and transport: the retail ISL reads and acknowledges it; an ISL of
+    a third sector finds it nowhere (dashboard, list, search, its address, its files)."""
+    finance = SectorFactory(name="Finance", slug="finance")
+    outsider_isl = make_person("isl.finance@example.org", "Finance lead")
+    MembershipFactory(user=outsider_isl, sector=finance, role=Membership.Role.LEAD)
+
     sign_in(page, portal_server, ncpp_officer)
     page.goto(f"{portal_server}/bulletins/paste/")
     page.get_by_label("Paste the update").fill(SAMPLE.read_text(encoding="utf-8"))
@@ -36,7 +33,9 @@ def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
     assert page.get_by_label("Title").input_value() == TITLE
     assert len(page.get_by_label("Key points").input_value().splitlines()) == 7
     page.get_by_label("TLP:CLEAR").check()
-    page.get_by_label("All sectors").check()
+    page.get_by_label("Chosen sectors only").check()
+    page.get_by_label("Retail").check()
+    page.get_by_label("Transport").check()
     screenshot(page, "bulletin-pasted-draft")
     page.get_by_role("button", name="Save the draft").click()
 
@@ -46,7 +45,7 @@ def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
     screenshot(page, "bulletin-preview")
     page.get_by_role("link", name="publish it").click()
 
-    assert "1 person will be emailed" in page.locator("#audience-size").inner_text()
+    assert "2 people will be emailed" in page.locator("#audience-size").inner_text()
     page.get_by_label("Publish and email everyone it is for").check()
     page.get_by_label("I have checked the marking and the audience").check()
     page.get_by_role("button", name="Publish").click()
@@ -69,3 +68,14 @@ def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
         reader.context.close()
     reading = Acknowledgement.objects.get(bulletin=bulletin, user=isl)
     assert reading.acknowledged_at is not None
+
+    third = open_page()
+    sign_in(third, portal_server, outsider_isl)
+    assert TITLE not in third.locator("main").inner_text()
+    third.goto(f"{portal_server}/bulletins/")
+    assert TITLE not in third.locator("main").inner_text()
+    third.goto(f"{portal_server}/bulletins/search/?q=CSSC")
+    assert TITLE not in third.locator("main").inner_text()
+    # Its address answers "page not found" (fetched, not opened: the console would log the 404).
+    assert third.request.get(f"{portal_server}/bulletins/{bulletin.pk}/").status == 404
+    screenshot(third, "bulletin-third-sector-search")
