@@ -125,7 +125,7 @@ def fan_out_rate(scope, worker_env: dict) -> float:
     from bulletins.services import record_threat_level
 
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency=2",
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency=4",
          "--loglevel=WARNING", "--without-mingle", "--without-gossip"],
         cwd=BASE_DIR, env=worker_env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
@@ -202,7 +202,7 @@ def main() -> None:
 
     scope = ThreatLevelScope.objects.get(slug="national")
     worker_env = {**os.environ}
-    print(f"Alert fan-out to {PEOPLE:,} people (worker: 2 processes; SMTP: aiosmtpd, loopback)")
+    print(f"Alert fan-out to {PEOPLE:,} people (worker: 4 processes; SMTP: aiosmtpd, loopback)")
 
     plain = plain_loop(port, PEOPLE)
     make_people(PEOPLE, "bench")
