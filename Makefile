@@ -13,7 +13,7 @@ ASSETS := build/static
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
 
-.PHONY: run test lint format assets worker beat chromium check-services compose-check clean demo-code bench
+.PHONY: run test lint format assets worker beat chromium check-services compose-check clean demo-code bench wrk
 
 run: $(VENV)/.runtime assets
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -59,7 +59,7 @@ compose-check: $(VENV)/.dev
 
 # Celery against Redis (REDIS_URL, default the local one).
 worker: $(VENV)/.runtime
-	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/celery -A portal worker --loglevel=INFO
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/celery -A portal worker --loglevel=INFO --concurrency=4
 
 beat: $(VENV)/.runtime
 	mkdir -p var
@@ -103,5 +103,18 @@ demo-code: $(VENV)/.runtime
 	@DEBUG=true $(BIN)/python manage.py demo_code
 
 # Benchmarks print figures; they assert nothing (see docs/performance.md).
-bench: $(VENV)/.dev check-services
+# The alert fan-out first, then the load on the pages (gunicorn + wrk; Debian's wrk is
+# installed when missing and running as root).
+bench: $(VENV)/.dev assets check-services wrk
 	$(BIN)/python bench/alerts.py
+	$(BIN)/python bench/load.py
+
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's wrk for the load benchmark"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "The load benchmark needs Debian's wrk: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; \
+	fi

@@ -5,14 +5,18 @@ see one gets 404 whichever page, file or export they ask for.
 """
 
 import csv
+import hashlib
+import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.audit import record_audit
@@ -36,7 +40,13 @@ from .permissions import bulletin_audience, can_write_bulletins, visible_bulleti
 from .search import search_bulletins
 from .threat_levels import cached_levels_in_force
 
+logger = logging.getLogger(__name__)
+
 PAGE_SIZE = 20
+# A page's total is kept this long at most, even if nothing changes (docs/performance.md).
+COUNT_CACHE_SECONDS = 5 * 60
+# The list and search pages show a row per bulletin: the wide columns stay in the database.
+LIST_DEFERRED = ("body", "search_vector", "key_points", "withdrawn_reason")
 
 
 def _visible(request: HttpRequest, pk: int, *related: str) -> Bulletin:
@@ -56,8 +66,55 @@ def with_reading(bulletins: QuerySet[Bulletin], user: User) -> QuerySet[Bulletin
     )
 
 
+class CachedCountPaginator(Paginator):
+    """A paginator whose total comes from the cache while nothing it depends on has changed.
+
+    Counting every bulletin a person may see is the one part of the list and search pages
+    that grows with the data (a scan of all of them). The total is cached under the count
+    query's own SQL and parameters (so the person, their filters and words are in the key)
+    and a stamp of what could change it: the latest change to any bulletin (every publish,
+    amendment, withdrawal and draft edit saves the bulletin) and the person's sectors.
+    """
+
+    def __init__(self, object_list, per_page, *, stamp) -> None:
+        super().__init__(object_list, per_page)
+        self.stamp = stamp
+
+    @cached_property
+    def count(self) -> int:
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:  # .none(): nothing to count
+            return 0
+        digest = hashlib.sha256(repr((sql, params, self.stamp)).encode()).hexdigest()
+        key = f"bulletins:count:{digest}"
+        try:
+            total = cache.get(key)
+        except Exception:
+            logger.exception("Could not read a page count from the cache")
+            total = None
+        if total is None:
+            total = super().count
+            try:
+                cache.set(key, total, COUNT_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Could not store a page count in the cache")
+        return total
+
+
+def _count_stamp(user: User) -> tuple:
+    """What a cached total depends on besides its query: any bulletin change, the sectors."""
+    latest = Bulletin.objects.aggregate(latest=Max("updated_at"))["latest"]
+    sectors = tuple(
+        Membership.objects.filter(user=user)
+        .order_by("sector_id")
+        .values_list("sector_id", flat=True)
+    )
+    return (latest.isoformat() if latest else None, sectors)
+
+
 def _page(request: HttpRequest, items) -> tuple[Page, list]:
-    paginator = Paginator(items, PAGE_SIZE)
+    paginator = CachedCountPaginator(items, PAGE_SIZE, stamp=_count_stamp(request.user))
     page = paginator.get_page(request.GET.get("page"))
     return page, list(paginator.get_elided_page_range(page.number))
 
@@ -90,7 +147,11 @@ def _filtered(request: HttpRequest, form: FilterForm) -> QuerySet[Bulletin]:
 @require_safe
 def bulletin_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, staff=can_write_bulletins(request.user))
-    bulletins = with_reading(_filtered(request, form), request.user).prefetch_related("sectors")
+    bulletins = (
+        with_reading(_filtered(request, form), request.user)
+        .defer(*LIST_DEFERRED)
+        .prefetch_related("sectors")
+    )
     page, page_range = _page(request, bulletins)
     return render(
         request,
@@ -107,9 +168,11 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
     page = page_range = None
     if words:
         # Narrowed to what the person may see before any matching is done.
-        results = with_reading(
-            search_bulletins(_filtered(request, form), words), request.user
-        ).prefetch_related("sectors")
+        results = (
+            with_reading(search_bulletins(_filtered(request, form), words), request.user)
+            .defer(*LIST_DEFERRED)
+            .prefetch_related("sectors")
+        )
         page, page_range = _page(request, results)
     return render(
         request,

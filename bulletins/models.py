@@ -439,6 +439,11 @@ class Bulletin(models.Model):
         indexes = [
             SearchVectorIndex(fields=["search_vector"], name="bulletin_search_vector"),
             models.Index(fields=["status", "published_at"], name="bulletin_status_published"),
+            # Who may see what (permissions.visible_bulletins) and the page count read this
+            # narrow index alone, not the wide table (docs/performance.md).
+            models.Index(fields=["status", "all_sectors", "id"], name="bulletin_visibility"),
+            # The latest change to any bulletin, which cached page totals are stamped with.
+            models.Index(fields=["updated_at"], name="bulletin_updated_at"),
         ]
 
     def __str__(self) -> str:
