@@ -27,7 +27,8 @@ COPY bulletins ./bulletins
 COPY templates ./templates
 COPY --from=assets /build/build ./build
 # collectstatic needs settings to load; these values exist only for this step.
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput \
  && mkdir -p var && chown -R portal:portal var
 USER portal
 EXPOSE 8000
