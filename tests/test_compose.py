@@ -59,3 +59,10 @@ def test_the_env_example_sets_everything_the_portal_needs_off_debug():
     }
     required = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG"}
     assert required <= names
+
+
+def test_attachments_are_kept_on_a_named_volume(compose):
+    volume = compose["services"]["web"]["volumes"][0]
+    name, path = volume.split(":")
+    assert name in compose["volumes"]
+    assert path == "/app/var"
