@@ -5,6 +5,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,11 @@ from allauth.mfa.totp.internal.auth import (
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership
+from bulletins.models import ThreatLevelChange, ThreatLevelScope
+from bulletins.services import record_threat_level
 from tests.factories import MembershipFactory, SectorFactory, UserFactory
 from tests.smtp_server import SMTPServer
 
@@ -91,6 +95,29 @@ def make_person(email: str, name: str, **fields):
 def totp_code(secret: str) -> str:
     """The code an authenticator app would show for `secret` right now."""
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+@pytest.fixture
+def national(db) -> ThreatLevelScope:
+    """The UK scope. A data migration makes it; transactional tests empty the tables after each
+    test, so it is made again if it is gone."""
+    scope, _ = ThreatLevelScope.objects.get_or_create(
+        slug="national", defaults={"name": "UK (national)", "position": 10}
+    )
+    return scope
+
+
+@pytest.fixture
+def severe(national) -> ThreatLevelChange:
+    """The national level in force: SEVERE since 29 August 2014, recorded as history."""
+    return record_threat_level(
+        scope=national,
+        level="SEVERE",
+        effective_at=timezone.make_aware(datetime(2014, 8, 29)),
+        note="Raised.",
+        recorded_by=None,
+        send_alert=False,
+    )
 
 
 @pytest.fixture

@@ -12,24 +12,21 @@ which itself goes through allauth).
 import os
 import re
 from collections.abc import Iterator
-from datetime import datetime
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver
-from django.utils import timezone
 
 from accounts.invitations import SectorRole, create_invitation
 from accounts.models import Invitation, Membership
 from bulletins.attachments import PDF
-from bulletins.models import Alert, Bulletin, Marking, ThreatLevelScope
+from bulletins.models import Alert, Bulletin, Marking
 from bulletins.services import (
     add_attachment,
     create_draft,
     publish_bulletin,
-    record_threat_level,
 )
 from tests.factories import MembershipFactory, UserFactory
 
@@ -203,18 +200,12 @@ def expected_for(name: str) -> tuple[str, ...] | None:
 
 
 @pytest.fixture
-def world(isl, other_isl, ncpp_officer, portal_admin, retail, transport, settings, tmp_path):
+def world(
+    isl, other_isl, ncpp_officer, portal_admin, retail, transport, settings, tmp_path, severe
+):
     """Real objects for every route argument, and a signed-in client per persona."""
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
-    national = ThreatLevelScope.objects.get(slug="national")
-    change = record_threat_level(
-        scope=national,
-        level="SEVERE",
-        effective_at=timezone.make_aware(datetime(2014, 8, 29)),
-        note="Raised.",
-        recorded_by=None,
-        send_alert=False,
-    )
+    change = severe
     retail_only = create_draft(
         author=ncpp_officer,
         title="For retail only",

@@ -9,15 +9,6 @@ from bulletins.models import Delivery, ThreatLevelScope
 from bulletins.services import record_threat_level
 
 
-@pytest.fixture
-def national(transactional_db) -> ThreatLevelScope:
-    # Transactional tests empty the tables a data migration filled: make it if it is gone.
-    scope, _ = ThreatLevelScope.objects.get_or_create(
-        slug="national", defaults={"name": "UK (national)", "position": 1}
-    )
-    return scope
-
-
 def make_people(count: int, prefix: str = "person") -> list[User]:
     """Active people with verified addresses, made in bulk: alerts need nothing else."""
     User.objects.bulk_create(

@@ -9,17 +9,14 @@ Every page type is checked three ways, in a real browser with the production CSP
   common laptop window, where CSS `zoom` would leave media queries at full width.
 """
 
-from datetime import datetime
-
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from accounts.models import Membership
 from bulletins.attachments import PDF
-from bulletins.models import Alert, Bulletin, Marking, ThreatLevelScope
-from bulletins.services import add_attachment, create_draft, publish_bulletin, record_threat_level
+from bulletins.models import Alert, Bulletin, Marking
+from bulletins.services import add_attachment, create_draft, publish_bulletin
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
@@ -36,21 +33,9 @@ ZOOM_200 = {"viewport": {"width": 640, "height": 800}, "device_scale_factor": 2}
 
 
 @pytest.fixture
-def content(ncpp_officer, retail, settings, tmp_path):
+def content(ncpp_officer, retail, settings, tmp_path, severe):
     """A level in force, a published bulletin for retail with a file, a draft, an alert."""
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
-    # A data migration makes the scope; transactional tests empty the tables after each test.
-    national, _ = ThreatLevelScope.objects.get_or_create(
-        slug="national", defaults={"name": "UK (national)"}
-    )
-    record_threat_level(
-        scope=national,
-        level="SEVERE",
-        effective_at=timezone.make_aware(datetime(2014, 8, 29)),
-        note="Raised after events in Iraq and Syria.",
-        recorded_by=None,
-        send_alert=False,
-    )
     draft = create_draft(
         author=ncpp_officer,
         title="Hostile reconnaissance at shopping centres",

@@ -1,12 +1,9 @@
-from datetime import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from bulletins.attachments import PDF
-from bulletins.models import Marking, ThreatLevelScope
-from bulletins.services import add_attachment, create_draft, publish_bulletin, record_threat_level
+from bulletins.models import Marking
+from bulletins.services import add_attachment, create_draft, publish_bulletin
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -15,19 +12,8 @@ POSTER = b"%PDF-1.4\n% the poster\n%%EOF\n"
 
 
 @pytest.fixture
-def bulletins(ncpp_officer, retail, settings, tmp_path):
+def bulletins(ncpp_officer, retail, settings, tmp_path, severe):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
-    national, _ = ThreatLevelScope.objects.get_or_create(
-        slug="national", defaults={"name": "UK (national)"}
-    )
-    record_threat_level(
-        scope=national,
-        level="SEVERE",
-        effective_at=timezone.make_aware(datetime(2014, 8, 29)),
-        note="Raised.",
-        recorded_by=None,
-        send_alert=False,
-    )
     amber = create_draft(
         author=ncpp_officer,
         title="Hostile reconnaissance at shopping centres",

@@ -1,10 +1,6 @@
-from datetime import datetime
-
 import pytest
-from django.utils import timezone
 
-from bulletins.models import ThreatLevelChange, ThreatLevelScope
-from bulletins.services import record_threat_level
+from bulletins.models import ThreatLevelChange
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = [
@@ -19,20 +15,8 @@ def banner(page) -> str:
 
 
 def test_an_officer_records_a_change_and_the_banner_changes_for_everyone(
-    portal_server, page, open_page, ncpp_officer, isl
+    portal_server, page, open_page, ncpp_officer, isl, severe
 ):
-    # A data migration makes the scope; transactional tests empty the tables after each test.
-    national, _ = ThreatLevelScope.objects.get_or_create(
-        slug="national", defaults={"name": "UK (national)"}
-    )
-    record_threat_level(
-        scope=national,
-        level="SEVERE",
-        effective_at=timezone.make_aware(datetime(2014, 8, 29)),
-        note="Raised.",
-        recorded_by=None,
-        send_alert=False,
-    )
     reader = open_page()
     sign_in(reader, portal_server, isl)
     assert "SEVERE" in banner(reader)
@@ -42,7 +26,7 @@ def test_an_officer_records_a_change_and_the_banner_changes_for_everyone(
 
     sign_in(page, portal_server, ncpp_officer)
     page.goto(f"{portal_server}/threat-level/record/")
-    page.locator(f"input[name=scope][value='{national.pk}']").check()
+    page.locator(f"input[name=scope][value='{severe.scope_id}']").check()
     page.locator("input[name=level][value=SUBSTANTIAL]").check()
     page.locator("textarea[name=note]").fill("Lowered after review by JTAC.")
     page.get_by_role("button", name="Continue").click()

@@ -1,15 +1,12 @@
 import io
 import zipfile
-from datetime import datetime
 
 import pytest
-from django.utils import timezone
 
-from bulletins.models import Bulletin, Marking, ThreatLevelScope
+from bulletins.models import Bulletin, Marking
 from bulletins.services import (
     create_draft,
     publish_bulletin,
-    record_threat_level,
     withdraw_bulletin,
 )
 
@@ -28,20 +25,6 @@ def docx_bytes() -> bytes:
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path) -> None:
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
-
-
-@pytest.fixture
-def severe(db):
-    """The national level in force: SEVERE since 2014."""
-    national = ThreatLevelScope.objects.get(slug="national")
-    return record_threat_level(
-        scope=national,
-        level="SEVERE",
-        effective_at=timezone.make_aware(datetime(2014, 8, 29)),
-        note="Raised.",
-        recorded_by=None,
-        send_alert=False,
-    )
 
 
 def make_bulletin(
