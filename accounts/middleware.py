@@ -10,7 +10,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
 
 SESSION_STARTED = "portal_auth_started"
 SESSION_LAST_SEEN = "portal_last_seen"
@@ -39,13 +38,6 @@ MFA_EXEMPT_URL_NAMES = frozenset(
         "threat_level_cap",
     }
 )
-
-
-def url_name(request: HttpRequest) -> str | None:
-    try:
-        return resolve(request.path_info).url_name
-    except Resolver404:
-        return None
 
 
 class SessionTimeoutMiddleware:
@@ -79,17 +71,24 @@ class SessionTimeoutMiddleware:
 
 class RequireMFAMiddleware:
     """Everyone must have a second factor: a signed-in person without one is sent to set one up
-    before anything else."""
+    before anything else.
+
+    It decides in process_view, where Django has already resolved the URL, so the check costs
+    no second resolution; an unknown URL simply answers 404.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
         user = request.user
         if (
             user.is_authenticated
-            and url_name(request) not in MFA_EXEMPT_URL_NAMES
+            and request.resolver_match.url_name not in MFA_EXEMPT_URL_NAMES
             and not is_mfa_enabled(user)
         ):
             return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        return None
