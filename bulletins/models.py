@@ -319,6 +319,8 @@ class Delivery(models.Model):
             # The sweep's and the report's questions: what is waiting, what is stuck.
             models.Index(fields=["status", "next_attempt_at"], name="delivery_status_next"),
             models.Index(fields=["alert", "status"], name="delivery_alert_status"),
+            # The health check counts the last day's deliveries.
+            models.Index(fields=["created_at"], name="delivery_created_at"),
         ]
 
     def __str__(self) -> str:

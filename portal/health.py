@@ -32,14 +32,20 @@ def check_broker() -> str:
 
 
 def delivery_counts() -> dict[str, int] | None:
-    """Alert emails by outcome, so a monitor sees failures pile up; None if unreadable."""
+    """Alert emails of the last day by outcome, so a monitor sees failures pile up; None if
+    unreadable. Only the last day: the health check is polled often, and must not read every
+    delivery ever made."""
+    from datetime import timedelta
+
     from django.db.models import Count, Q
+    from django.utils import timezone
 
     from bulletins.models import Delivery
 
     S = Delivery.Status
+    recent = Delivery.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
     try:
-        return Delivery.objects.aggregate(
+        return recent.aggregate(
             sent=Count("pk", filter=Q(status=S.SENT)),
             waiting=Count("pk", filter=Q(status__in=[S.PENDING, S.SENDING, S.FAILED_TEMPORARY])),
             failed=Count("pk", filter=Q(status=S.FAILED_PERMANENT)),
