@@ -7,6 +7,7 @@ change recorded for later takes effect on time.
 
 import logging
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from .models import ThreatLevel, ThreatLevelChange
 
 logger = logging.getLogger(__name__)
 
-CACHE_KEY = "threat-levels:in-force:v1"
+CACHE_KEY = "threat-levels:in-force:v2"
 # Even with no change scheduled an entry is rebuilt this often, so a refresh
 # missed while the cache was unreachable heals by itself.
 CACHE_SECONDS = 5 * 60
@@ -80,7 +81,25 @@ def next_scheduled_change_at(after: datetime) -> datetime | None:
 
 
 def _build_entry(now: datetime) -> dict:
-    return {"levels": levels_in_force(now), "valid_until": next_scheduled_change_at(now)}
+    # The token names this reading of the history: a page cached with the banner it gave
+    # (portal/public_pages.py) is served only while the entry in the cache carries the same.
+    return {
+        "levels": levels_in_force(now),
+        "valid_until": next_scheduled_change_at(now),
+        "token": secrets.token_hex(8),
+    }
+
+
+def entry_is_current(entry: dict | None, now: datetime) -> bool:
+    """Whether a cached entry may be used at `now`: present, of this format, not yet expired.
+
+    The entry's own expiry is checked as well as the cache's, which counts in whole seconds.
+    """
+    return (
+        entry is not None
+        and "token" in entry
+        and (entry["valid_until"] is None or now < entry["valid_until"])
+    )
 
 
 def _timeout(entry: dict, now: datetime) -> int:
@@ -92,15 +111,23 @@ def _timeout(entry: dict, now: datetime) -> int:
 
 def cached_levels_in_force() -> list[LevelInForce]:
     """The levels in force now, with no database query while the cache holds them."""
+    return current_entry()["levels"]
+
+
+_UNREAD = object()
+
+
+def current_entry(entry=_UNREAD) -> dict:
+    """The cache's entry for now (`entry`, if the caller has just read it), made if need be."""
     now = timezone.now()
-    try:
-        entry = cache.get(CACHE_KEY)
-    except Exception:
-        logger.exception("Could not read the threat levels from the cache")
-        return levels_in_force(now)
-    # The entry's own expiry is checked as well as the cache's, which counts in whole seconds.
-    if entry is not None and (entry["valid_until"] is None or now < entry["valid_until"]):
-        return entry["levels"]
+    if entry is _UNREAD:
+        try:
+            entry = cache.get(CACHE_KEY)
+        except Exception:
+            logger.exception("Could not read the threat levels from the cache")
+            return _build_entry(now)
+    if entry_is_current(entry, now):
+        return entry
     fresh = _build_entry(now)
     try:
         if entry is None:
@@ -110,7 +137,7 @@ def cached_levels_in_force() -> list[LevelInForce]:
             cache.set(CACHE_KEY, fresh, _timeout(fresh, now))
     except Exception:
         logger.exception("Could not store the threat levels in the cache")
-    return fresh["levels"]
+    return fresh
 
 
 def refresh_cached_levels() -> None:
@@ -121,3 +148,8 @@ def refresh_cached_levels() -> None:
         cache.set(CACHE_KEY, fresh, _timeout(fresh, now))
     except Exception:
         logger.exception("Could not refresh the threat levels in the cache")
+
+
+def seconds_left(entry: dict) -> int:
+    """How long something made from `entry` may be kept: no longer than the entry itself."""
+    return _timeout(entry, timezone.now())

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_safe
 from bulletins.dashboard import dashboard_context
 
 from . import health
+from .public_pages import shared_with_visitors
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
+@shared_with_visitors
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return render(request, "portal/dashboard.html", dashboard_context(request.user))
