@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +23,7 @@ from accounts.audit import record_audit
 from accounts.models import Membership, User
 from portal.access import require, signed_in
 
-from . import services
+from . import listing, services
 from .bulletin_forms import (
     AmendForm,
     AttachmentForm,
@@ -36,7 +36,12 @@ from .bulletin_forms import (
 )
 from .models import Acknowledgement, Attachment, Bulletin, Delivery
 from .paste_import import parse_pasted_text
-from .permissions import bulletin_audience, can_write_bulletins, visible_bulletins
+from .permissions import (
+    bulletin_audience,
+    can_write_bulletins,
+    reader_audience,
+    visible_bulletins,
+)
 from .search import search_bulletins
 from .threat_levels import cached_levels_in_force
 
@@ -102,25 +107,16 @@ class CachedCountPaginator(Paginator):
         return total
 
 
-def _count_stamp(user: User) -> tuple:
-    """What a cached total depends on besides its query: any bulletin change, the sectors."""
-    latest = Bulletin.objects.aggregate(latest=Max("updated_at"))["latest"]
-    sectors = tuple(
-        Membership.objects.filter(user=user)
-        .order_by("sector_id")
-        .values_list("sector_id", flat=True)
-    )
-    return (latest.isoformat() if latest else None, sectors)
-
-
-def _page(request: HttpRequest, items) -> tuple[Page, list]:
-    paginator = CachedCountPaginator(items, PAGE_SIZE, stamp=_count_stamp(request.user))
+def _page(request: HttpRequest, items, audience: tuple) -> tuple[Page, list]:
+    # A total depends on the query, and on the bulletins and who is asking: any change to
+    # a bulletin replaces the version (bulletins/listing.py), and the audience is in the stamp.
+    paginator = CachedCountPaginator(items, PAGE_SIZE, stamp=(listing.version(), audience))
     page = paginator.get_page(request.GET.get("page"))
     return page, list(paginator.get_elided_page_range(page.number))
 
 
-def _filtered(request: HttpRequest, form: FilterForm) -> QuerySet[Bulletin]:
-    bulletins = visible_bulletins(request.user)
+def _filtered(request: HttpRequest, form: FilterForm, audience: tuple) -> QuerySet[Bulletin]:
+    bulletins = visible_bulletins(request.user, audience)
     if not form.is_valid():
         return bulletins
     data = form.cleaned_data
@@ -146,39 +142,41 @@ def _filtered(request: HttpRequest, form: FilterForm) -> QuerySet[Bulletin]:
 @require(signed_in)
 @require_safe
 def bulletin_list(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None, staff=can_write_bulletins(request.user))
-    bulletins = (
-        with_reading(_filtered(request, form), request.user)
-        .defer(*LIST_DEFERRED)
-        .prefetch_related("sectors")
-    )
-    page, page_range = _page(request, bulletins)
-    return render(
-        request,
-        "bulletins/list.html",
-        {"form": form, "page_obj": page, "page_range": page_range},
-    )
+    audience = reader_audience(request.user)
+
+    def results() -> dict:
+        form = FilterForm(request.GET or None, staff=audience == ("staff",))
+        bulletins = (
+            _filtered(request, form, audience).defer(*LIST_DEFERRED).prefetch_related("sectors")
+        )
+        page, page_range = _page(request, bulletins, audience)
+        return {"form": form, "page_obj": page, "page_range": page_range}
+
+    kept = listing.kept_results(request, audience, "bulletins/_list_results.html", results)
+    return render(request, "bulletins/list.html", {"results": kept})
 
 
 @require(signed_in)
 @require_safe
 def bulletin_search(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None, staff=can_write_bulletins(request.user))
+    audience = reader_audience(request.user)
+    form = FilterForm(request.GET or None, staff=audience == ("staff",))
     words = form.cleaned_data["q"] if form.is_valid() else ""
-    page = page_range = None
-    if words:
-        # Narrowed to what the person may see before any matching is done.
-        results = (
-            with_reading(search_bulletins(_filtered(request, form), words), request.user)
-            .defer(*LIST_DEFERRED)
-            .prefetch_related("sectors")
-        )
-        page, page_range = _page(request, results)
-    return render(
-        request,
-        "bulletins/search.html",
-        {"form": form, "words": words, "page_obj": page, "page_range": page_range},
-    )
+
+    def results() -> dict:
+        page = page_range = None
+        if words:
+            # Narrowed to what the person may see before any matching is done.
+            matches = (
+                search_bulletins(_filtered(request, form, audience), words)
+                .defer(*LIST_DEFERRED)
+                .prefetch_related("sectors")
+            )
+            page, page_range = _page(request, matches, audience)
+        return {"form": form, "words": words, "page_obj": page, "page_range": page_range}
+
+    kept = listing.kept_results(request, audience, "bulletins/_search_results.html", results)
+    return render(request, "bulletins/search.html", {"words": words, "results": kept})
 
 
 def _detail_context(bulletin: Bulletin, user: User) -> dict:

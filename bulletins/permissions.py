@@ -44,24 +44,40 @@ def can_write_bulletins(user: User | AnonymousUser) -> bool:
     return is_ncpp_staff(user)
 
 
-def visible_bulletins(user: User | AnonymousUser) -> QuerySet[Bulletin]:
+def reader_audience(user: User | AnonymousUser) -> tuple:
+    """Whom `user` reads bulletins as: ("staff",), ("sectors", id, ...) or ("nobody",).
+
+    Two people with the same audience see exactly the same bulletins. Memberships are read
+    from the database on every call, so a removal takes effect on the next request.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return ("nobody",)
+    if is_ncpp_staff(user):
+        return ("staff",)
+    sector_ids = sorted(
+        Membership.objects.filter(user=user).order_by().values_list("sector_id", flat=True)
+    )
+    return ("sectors", *sector_ids) if sector_ids else ("nobody",)
+
+
+def visible_bulletins(
+    user: User | AnonymousUser, audience: tuple | None = None
+) -> QuerySet[Bulletin]:
     """Every bulletin `user` may see, by any route: pages, search, attachments, exports, links.
 
     NCPP staff see all, drafts included. Anyone else sees published (and withdrawn) bulletins
-    addressed to all sectors if they are in any sector, or to a sector they are in. Memberships
-    are read from the database on every call, so a removal takes effect on the next request.
+    addressed to all sectors if they are in any sector, or to a sector they are in. A view
+    that has just worked out the person's `audience` (reader_audience) may pass it in.
     """
+    kind, *sector_ids = audience or reader_audience(user)
     bulletins = Bulletin.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return bulletins.none()
-    if is_ncpp_staff(user):
+    if kind == "staff":
         return bulletins
-    # The person's sectors are read now, in one small query, and go into the bulletin query as
-    # values: PostgreSQL then finds the bulletins of those sectors from an index instead of
-    # scanning every bulletin-sector row on every page (docs/performance.md).
-    sector_ids = list(Membership.objects.filter(user=user).values_list("sector_id", flat=True))
-    if not sector_ids:
+    if kind != "sectors":
         return bulletins.none()
+    # The person's sectors go into the bulletin query as values: PostgreSQL then finds the
+    # bulletins of those sectors from an index instead of scanning every bulletin-sector row
+    # on every page (docs/performance.md).
     in_audience_sector = Bulletin.sectors.through.objects.filter(
         bulletin=OuterRef("pk"), sector__in=sector_ids
     )

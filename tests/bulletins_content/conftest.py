@@ -1,4 +1,5 @@
 import io
+import re
 import zipfile
 
 import pytest
@@ -68,3 +69,25 @@ def signed_in(client):
 def _fast_passwords(settings) -> None:
     # The named people get a hashed password each; the real hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+ROW_LINK = re.compile(r'<a class="govuk-link" href="/bulletins/(\d+)/">')
+
+
+def listed(response) -> list[int]:
+    """The bulletins a list or search page shows, in order, read from the page as people see it."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = re.search(r'<tbody class="govuk-table__body">(.*?)</tbody>', html, re.S)
+    return [int(pk) for pk in ROW_LINK.findall(rows.group(1))] if rows else []
+
+
+def every_listed(client, path: str, params: dict | None = None) -> list[int]:
+    """Every bulletin a list or search page shows, following its pages to the last."""
+    found, number = [], 1
+    while True:
+        response = client.get(path, {**(params or {}), "page": number})
+        found += listed(response)
+        if 'rel="next"' not in response.content.decode():
+            return found
+        number += 1

@@ -1,12 +1,11 @@
 from bulletins.models import Bulletin
 
-from .conftest import make_bulletin
+from .conftest import listed, make_bulletin
 
 
 def results(client, words):
     response = client.get("/bulletins/search/", {"q": words})
-    assert response.status_code == 200
-    return response, list(response.context["page_obj"].paginator.object_list)
+    return response, [Bulletin.objects.get(pk=pk) for pk in listed(response)]
 
 
 def test_search_finds_a_bulletin_by_a_word_in_its_body(client, isl, ncpp_officer, retail):

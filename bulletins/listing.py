@@ -1,0 +1,146 @@
+"""The bulletin list and search results, made once for everyone who may see the same bulletins.
+
+Everyone in the same sectors (or every member of NCPP staff) sees the same rows on the list and
+search pages, for the same filters and page; only whether each row is unread or acknowledged
+is their own. So the results part of those pages is rendered once, with a marker where each
+row's reading status goes, and kept in the cache under:
+
+- the bulletins' version: a token replaced whenever a bulletin, its sectors, its search vector
+  or any sector changes, and again when that transaction commits (`changed`, and the receivers
+  below);
+- who is asking: NCPP staff, or the sector ids of the person's memberships, read from the
+  database on every request, so a removal from a sector takes effect on the next one;
+- the page's path and query string.
+
+Each request then costs one query for the person's own reading of the rows on the page (the
+ids are kept with the entry), and the reading status is put in at the markers. An entry is
+kept for LISTING_CACHE_SECONDS at most in any case. If the cache cannot be reached the results
+are rendered afresh for the request; the page never fails for want of the cache.
+"""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import Sector, User
+
+from .models import Acknowledgement, Bulletin
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "bulletins:version"
+LISTING_CACHE_SECONDS = 5 * 60
+
+
+# --- The bulletins' version ---------------------------------------------------------------------
+
+
+def version() -> str:
+    """The current token; a missing one (a new or emptied cache) is made afresh, never reused."""
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        cache.add(VERSION_KEY, secrets.token_hex(8), None)
+        token = cache.get(VERSION_KEY)
+    return token
+
+
+def _replace_version() -> None:
+    try:
+        cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    except Exception:
+        # An entry may then outlive the change by LISTING_CACHE_SECONDS at most.
+        logger.exception("Could not replace the bulletins' version in the cache")
+
+
+def changed() -> None:
+    """Mark every kept listing out of date: now, and again once the transaction commits.
+
+    Now, so the change's own transaction never reads results kept from before it; again at
+    the commit, so nothing another request kept while the change was uncommitted outlives it.
+    """
+    _replace_version()
+    transaction.on_commit(_replace_version)
+
+
+@receiver(post_save, sender=Bulletin)
+@receiver(post_delete, sender=Bulletin)
+@receiver(post_save, sender=Sector)
+@receiver(post_delete, sender=Sector)
+@receiver(m2m_changed, sender=Bulletin.sectors.through)
+def _on_change(sender, **kwargs) -> None:
+    changed()
+
+
+# --- Reading status -----------------------------------------------------------------------------
+
+
+def reading_note(*, status: str, is_read: bool, is_acknowledged: bool) -> SafeString:
+    """What a row says about the person's own reading of a bulletin."""
+    if not is_read and status != Bulletin.Status.DRAFT:
+        return mark_safe(" · <strong>Unread</strong>")
+    if is_acknowledged:
+        return mark_safe(" · Acknowledged")
+    return mark_safe("")
+
+
+def _with_reading(parts: list[str], user: User) -> SafeString:
+    """The kept HTML with the person's reading status put in at each row's marker."""
+    rows = [part.split(":", 1) for part in parts[1::2]]
+    readings = {
+        bulletin_id: (first_read_at is not None, acknowledged_at is not None)
+        for bulletin_id, first_read_at, acknowledged_at in Acknowledgement.objects.filter(
+            user=user, bulletin_id__in=[int(pk) for pk, _ in rows]
+        ).values_list("bulletin_id", "first_read_at", "acknowledged_at")
+    }
+    out = [parts[0]]
+    for (pk, status), after in zip(rows, parts[2::2], strict=True):
+        is_read, is_acknowledged = readings.get(int(pk), (False, False))
+        out.append(reading_note(status=status, is_read=is_read, is_acknowledged=is_acknowledged))
+        out.append(after)
+    return mark_safe("".join(out))  # noqa: S308 - joined from rendered, escaped templates
+
+
+# --- The results, kept --------------------------------------------------------------------------
+
+
+def _key(request: HttpRequest, audience: tuple) -> str:
+    query = sorted(request.GET.lists())
+    raw = repr((version(), audience, request.path, query))
+    return "bulletins:listing:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def kept_results(
+    request: HttpRequest, audience: tuple, template: str, make_context: Callable[[], dict]
+) -> SafeString:
+    """The results part of a list or search page for `request`, from the cache when it can be.
+
+    `audience` names who may see what (see the module's docstring); `make_context` builds the
+    template's context, and is called only when the results must be rendered.
+    """
+    try:
+        key = _key(request, audience)
+        parts = cache.get(key)
+    except Exception:
+        logger.exception("Could not read kept results from the cache")
+        key = parts = None
+    if parts is None:
+        # A marker no bulletin's text can contain: it is made afresh for every rendering.
+        marker = f"<!--reading-{secrets.token_hex(8)}-->"
+        context = make_context()
+        context["reading_marker"] = mark_safe(marker)  # noqa: S308 - made here, no input
+        parts = render_to_string(template, context, request).split(marker)
+        if key is not None:
+            try:
+                cache.set(key, parts, LISTING_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Could not keep results in the cache")
+    return _with_reading(parts, request.user)
