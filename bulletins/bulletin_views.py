@@ -54,9 +54,11 @@ COUNT_CACHE_SECONDS = 5 * 60
 LIST_DEFERRED = ("body", "search_vector", "key_points", "withdrawn_reason")
 
 
-def _visible(request: HttpRequest, pk: int, *related: str) -> Bulletin:
+def _visible(
+    request: HttpRequest, pk: int, *related: str, audience: tuple | None = None
+) -> Bulletin:
     """The bulletin, if the person may see it; 404 otherwise, whether or not it exists."""
-    bulletins = visible_bulletins(request.user)
+    bulletins = visible_bulletins(request.user, audience)
     if related:
         bulletins = bulletins.select_related(*related)
     return get_object_or_404(bulletins, pk=pk)
@@ -179,27 +181,33 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
     return render(request, "bulletins/search.html", {"words": words, "results": kept})
 
 
-def _detail_context(bulletin: Bulletin, user: User) -> dict:
+def _detail_context(bulletin: Bulletin) -> dict:
+    """The bulletin's own part of its page, kept once rendered (bulletins/listing.py)."""
     national = next(
         (level for level in cached_levels_in_force() if level.scope_slug == "national"), None
     )
-    at_publication = bulletin.threat_level_at_publication
-    level_changed = (
-        national is not None
-        and at_publication is not None
-        and national.change_id != at_publication.pk
-    )
-    return {
-        "bulletin": bulletin,
-        "sectors": list(bulletin.sectors.all()),
-        "attachments": list(bulletin.attachments.all()),
-        "revision_count": bulletin.revisions.count(),
-        "superseded_by": [
-            newer for newer in bulletin.superseded_by.all() if newer.status != Bulletin.Status.DRAFT
-        ],
-        "level_now": national,
-        "level_changed": level_changed,
-    }
+
+    def article() -> dict:
+        at_publication = bulletin.threat_level_at_publication
+        return {
+            "bulletin": bulletin,
+            "sectors": list(bulletin.sectors.all()),
+            "attachments": list(bulletin.attachments.all()),
+            "revision_count": bulletin.revisions.count(),
+            "superseded_by": [
+                newer
+                for newer in bulletin.superseded_by.all()
+                if newer.status != Bulletin.Status.DRAFT
+            ],
+            "level_now": national,
+            "level_changed": (
+                national is not None
+                and at_publication is not None
+                and national.change_id != at_publication.pk
+            ),
+        }
+
+    return {"bulletin": bulletin, "article": listing.kept_article(bulletin, national, article)}
 
 
 def alerting_summary(bulletin) -> dict:
@@ -215,24 +223,29 @@ def alerting_summary(bulletin) -> dict:
 @require(signed_in)
 @require_safe
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = _visible(
-        request,
-        pk,
-        "threat_level_at_publication",
-        "supersedes",
+    audience = reader_audience(request.user)
+    # Only the bulletin's own row: what else its part of the page shows (its predecessor, the
+    # level when it was published, its sectors and files) is read when that part is rendered,
+    # which is once per change to the bulletins (bulletins/listing.py).
+    bulletin = get_object_or_404(
+        visible_bulletins(request.user, audience).defer("search_vector"), pk=pk
     )
-    services.record_first_view(bulletin, request.user)
-    context = _detail_context(bulletin, request.user)
-    context["reading"] = Acknowledgement.objects.filter(
-        bulletin=bulletin, user=request.user
-    ).first()
+    context = _detail_context(bulletin)
+    reading = Acknowledgement.objects.filter(bulletin=bulletin, user=request.user).first()
+    if reading is None:
+        services.record_first_view(bulletin, request.user)
+    context["reading"] = reading
     context["may_write"] = can_write_bulletins(request.user)
     if context["may_write"] and not bulletin.is_draft:
         context["alerting"] = alerting_summary(bulletin)
-    context["may_acknowledge"] = (
-        not bulletin.is_draft
-        and bulletin_audience(bulletin, User.objects.filter(pk=request.user.pk)).exists()
-    )
+    if bulletin.is_draft:
+        context["may_acknowledge"] = False
+    elif audience[0] == "sectors":
+        # Outside staff, whoever may see a published bulletin is in its audience.
+        context["may_acknowledge"] = True
+    else:
+        people = User.objects.filter(pk=request.user.pk)
+        context["may_acknowledge"] = bulletin_audience(bulletin, people).exists()
     context["cascade_form"] = CascadeForm()
     return render(request, "bulletins/detail.html", context)
 
@@ -277,7 +290,7 @@ def bulletin_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     if "count" in request.POST:
         form = CascadeForm(request.POST)
         if not form.is_valid():
-            context = _detail_context(bulletin, request.user)
+            context = _detail_context(bulletin)
             context.update(
                 reading=Acknowledgement.objects.filter(
                     bulletin=bulletin, user=request.user
@@ -406,7 +419,7 @@ def bulletin_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "threat_level_at_publication",
         "supersedes",
     )
-    context = _detail_context(bulletin, request.user)
+    context = _detail_context(bulletin)
     context.update(preview=True, may_write=False, may_acknowledge=False)
     return render(request, "bulletins/detail.html", context)
 

@@ -1,4 +1,4 @@
-"""The bulletin list and search results, made once for everyone who may see the same bulletins.
+"""Bulletin pages' shared parts, made once and kept: list and search results, and the bulletin.
 
 Everyone in the same sectors (or every member of NCPP staff) sees the same rows on the list and
 search pages, for the same filters and page; only whether each row is unread or acknowledged
@@ -33,7 +33,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Sector, User
 
-from .models import Acknowledgement, Bulletin
+from .models import Acknowledgement, Attachment, Bulletin
+from .threat_levels import LevelInForce
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def changed() -> None:
 @receiver(post_delete, sender=Bulletin)
 @receiver(post_save, sender=Sector)
 @receiver(post_delete, sender=Sector)
+@receiver(post_save, sender=Attachment)
+@receiver(post_delete, sender=Attachment)
 @receiver(m2m_changed, sender=Bulletin.sectors.through)
 def _on_change(sender, **kwargs) -> None:
     changed()
@@ -144,3 +147,42 @@ def kept_results(
             except Exception:
                 logger.exception("Could not keep results in the cache")
     return _with_reading(parts, request.user)
+
+
+# --- The bulletin itself ------------------------------------------------------------------------
+
+
+def kept_article(
+    bulletin: Bulletin, level_now: LevelInForce | None, make_context: Callable[[], dict]
+) -> SafeString:
+    """The bulletin as everyone who may open it sees it (bulletins/_bulletin.html), kept.
+
+    Nothing in it depends on who is asking: the access rule has already been applied, and the
+    person's own reading and the staff actions are rendered around it. It is kept under the
+    bulletins' version (its text, sectors, attachments, amendments and successors all replace
+    it), the national level in force (`level_now`: it says whether the level has changed since
+    publication) and whether it is past its valid-until date today. `make_context` builds the
+    template's context, and is called only when the bulletin must be rendered.
+    """
+    try:
+        raw = repr(
+            (
+                version(),
+                bulletin.pk,
+                level_now.change_id if level_now else None,
+                bulletin.is_past_valid_until,
+            )
+        )
+        key = "bulletins:article:" + hashlib.sha256(raw.encode()).hexdigest()
+        html = cache.get(key)
+    except Exception:
+        logger.exception("Could not read a kept bulletin from the cache")
+        key = html = None
+    if html is None:
+        html = render_to_string("bulletins/_bulletin.html", make_context())
+        if key is not None:
+            try:
+                cache.set(key, html, LISTING_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Could not keep a bulletin in the cache")
+    return mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
