@@ -10,7 +10,7 @@ from bulletins.services import acknowledge, amend_bulletin, record_first_view
 from tests.conftest import make_person
 from tests.factories import MembershipFactory
 
-from .conftest import listed, make_bulletin
+from .conftest import PDF_BYTES, listed, make_bulletin
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +120,57 @@ def test_the_person_reading_a_bulletin_changes_only_their_own_row(
     assert not rendered_results(mine)  # reading changes no kept results
     assert "Unread" not in row_of(mine, bulletin)
     assert "<strong>Unread</strong>" in row_of(theirs, bulletin)
+
+
+def article_rendered(response) -> bool:
+    return any(template.name == "bulletins/_bulletin.html" for template in response.templates)
+
+
+def test_the_bulletin_itself_is_rendered_once_and_kept_for_the_next_reader(
+    client, isl, second_retail_isl, ncpp_officer, retail
+):
+    bulletin = make_bulletin(
+        ncpp_officer, title="Kept", body="Lock the *loading bays*.", sectors=[retail]
+    )
+    client.force_login(isl)
+    first = client.get(bulletin.get_absolute_url())
+    client.force_login(second_retail_isl)
+    second = client.get(bulletin.get_absolute_url())
+
+    assert article_rendered(first) and not article_rendered(second)
+    assert "<em>loading bays</em>" in second.content.decode()
+    assert "I have read this" in second.content.decode()  # the reader's own part, made afresh
+
+
+def test_an_amendment_an_attachment_and_a_new_level_show_on_the_bulletin_at_once(
+    client, isl, ncpp_officer, retail, national, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bulletins.attachments import PDF
+    from bulletins.services import add_attachment
+    from tests.bulletins.helpers import days_ago, record
+
+    record(national, "SUBSTANTIAL", days_ago(30))
+    bulletin = make_bulletin(ncpp_officer, body="First text.", sectors=[retail])
+    client.force_login(isl)
+    assert "First text." in client.get(bulletin.get_absolute_url()).content.decode()
+
+    amend_bulletin(
+        bulletin, what_changed="Reworded.", realert=False, actor=ncpp_officer, body="New text."
+    )
+    assert "New text." in client.get(bulletin.get_absolute_url()).content.decode()
+    add_attachment(
+        bulletin,
+        SimpleUploadedFile("plan.pdf", PDF_BYTES, "application/pdf"),
+        PDF,
+        uploaded_by=ncpp_officer,
+    )
+    assert "plan.pdf" in client.get(bulletin.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        record(national, "SEVERE")
+    html = client.get(bulletin.get_absolute_url()).content.decode()
+
+    assert "New text." in html and "First text." not in html
+    assert "plan.pdf" in html
+    assert "it was SUBSTANTIAL then and is SEVERE now" in html
