@@ -20,9 +20,9 @@ Figures, each beside its baseline measured in the same run, and their ratio:
     (the trivial view signed in for the pages, anonymous for the home page) run in turn, twice,
     5 s a run, and the better run of each is kept, so other work on the machine weighs on both
     sides of a ratio alike;
-  - search: the page's two queries (count and first page) with the stored vector and its GIN
-    index, against the same two queries done with ILIKE over the same visible rows (median of
-    5, in process);
+  - search: the page's one query (the first page with the total, COUNT(*) OVER ()) with the
+    stored vector and its GIN index, against the same query done with ILIKE over the same
+    visible rows (median of 5, in process);
   - sign-in: complete sign-ins per second through the real forms — GET /accounts/login/, POST
     the email and password with the CSRF token, GET and POST /accounts/2fa/authenticate/ with a
     TOTP code — from 8 client threads for 10 s, each sign-in a different person from a different
@@ -359,19 +359,19 @@ def session_for(person) -> str:
 
 
 def search_query_times(person) -> tuple[float, float]:
-    """Median seconds of the search page's queries (count, first page): full text vs ILIKE."""
+    """Median seconds of the search page's query (first page and total, in one, as
+    portal/pagination.py's OneQueryPaginator runs it): full text vs ILIKE."""
     from django.db.models import Q
 
     from bulletins.permissions import visible_bulletins
     from bulletins.search import search_bulletins
+    from portal.pagination import with_total
 
     def timed(make) -> float:
         times = []
         for _ in range(5):
             started = time.perf_counter()
-            queryset = make()
-            queryset.count()
-            list(queryset[:20])
+            list(with_total(make())[:20])
             times.append(time.perf_counter() - started)
         return statistics.median(times)
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.audit import record_audit
 from accounts.models import Membership, User
 from portal.access import require, signed_in
+from portal.pagination import OneQueryPaginator
 
 from . import listing, services
 from .bulletin_forms import (
@@ -174,7 +175,11 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
                 .defer(*LIST_DEFERRED)
                 .prefetch_related("sectors")
             )
-            page, page_range = _page(request, matches, audience)
+            # Ranking looks at every match before it returns the best 20, so the total comes
+            # with the rows, in the same query (portal/pagination.py).
+            paginator = OneQueryPaginator(matches, PAGE_SIZE)
+            page = paginator.get_page(request.GET.get("page"))
+            page_range = list(paginator.get_elided_page_range(page.number))
         return {"form": form, "words": words, "page_obj": page, "page_range": page_range}
 
     kept = listing.kept_results(request, audience, "bulletins/_search_results.html", results)

@@ -58,3 +58,25 @@ def test_snippets_highlight_the_words_and_escape_the_rest(client, isl, ncpp_offi
     html = results(client, "bollards")[0].content.decode()
     assert "<mark>bollards</mark>" in html
     assert "<b>" not in html
+
+
+def test_search_pages_carry_the_total_and_a_page_past_the_end_shows_the_last(
+    client, isl, ncpp_officer, retail
+):
+    made = [
+        make_bulletin(ncpp_officer, title=f"Perimeter note {n}", sectors=[retail])
+        for n in range(25)
+    ]
+    client.force_login(isl)
+
+    first = client.get("/bulletins/search/", {"q": "perimeter"})
+    second = client.get("/bulletins/search/", {"q": "perimeter", "page": 2})
+    beyond = client.get("/bulletins/search/", {"q": "perimeter", "page": 9})
+    nonsense = client.get("/bulletins/search/", {"q": "perimeter", "page": "x"})
+
+    assert "25 bulletins found, best match first." in first.content.decode()
+    assert len(listed(first)) == 20 and len(listed(second)) == 5
+    assert sorted(listed(first) + listed(second)) == sorted(b.pk for b in made)
+    assert listed(beyond) == listed(second)
+    assert listed(nonsense) == listed(first)
+    assert "25 bulletins found" in beyond.content.decode()
