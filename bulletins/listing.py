@@ -112,13 +112,36 @@ def _with_reading(parts: list[str], user: User) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - joined from rendered, escaped templates
 
 
-# --- The results, kept --------------------------------------------------------------------------
+# --- Keeping ------------------------------------------------------------------------------------
 
 
-def _key(request: HttpRequest, audience: tuple) -> str:
-    query = sorted(request.GET.lists())
-    raw = repr((version(), audience, request.path, query))
-    return "bulletins:listing:" + hashlib.sha256(raw.encode()).hexdigest()
+def _kept(kind: str, identity: tuple, render: Callable[[], object]):
+    """`render()`'s result, kept under `identity` while the bulletins' version stays the same.
+
+    An entry carries the version it was made under, and is read together with the current
+    version in one round trip to the cache. A change during the rendering leaves an entry
+    under the older version, which the next request does not use. If the cache cannot be
+    reached, the result is rendered for this request alone.
+    """
+    key = f"bulletins:{kind}:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+        current = found.get(VERSION_KEY) or version()
+    except Exception:
+        logger.exception("Could not read kept %s from the cache", kind)
+        return render()
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value = render()
+    try:
+        cache.set(key, (current, value), LISTING_CACHE_SECONDS)
+    except Exception:
+        logger.exception("Could not keep %s in the cache", kind)
+    return value
+
+
+# --- The results ----------------------------------------------------------------------------------
 
 
 def kept_results(
@@ -129,24 +152,16 @@ def kept_results(
     `audience` names who may see what (see the module's docstring); `make_context` builds the
     template's context, and is called only when the results must be rendered.
     """
-    try:
-        key = _key(request, audience)
-        parts = cache.get(key)
-    except Exception:
-        logger.exception("Could not read kept results from the cache")
-        key = parts = None
-    if parts is None:
+
+    def render() -> list[str]:
         # A marker no bulletin's text can contain: it is made afresh for every rendering.
         marker = f"<!--reading-{secrets.token_hex(8)}-->"
         context = make_context()
         context["reading_marker"] = mark_safe(marker)  # noqa: S308 - made here, no input
-        parts = render_to_string(template, context, request).split(marker)
-        if key is not None:
-            try:
-                cache.set(key, parts, LISTING_CACHE_SECONDS)
-            except Exception:
-                logger.exception("Could not keep results in the cache")
-    return _with_reading(parts, request.user)
+        return render_to_string(template, context, request).split(marker)
+
+    identity = (audience, request.path, sorted(request.GET.lists()))
+    return _with_reading(_kept("results", identity, render), request.user)
 
 
 # --- The bulletin itself ------------------------------------------------------------------------
@@ -164,25 +179,12 @@ def kept_article(
     publication) and whether it is past its valid-until date today. `make_context` builds the
     template's context, and is called only when the bulletin must be rendered.
     """
-    try:
-        raw = repr(
-            (
-                version(),
-                bulletin.pk,
-                level_now.change_id if level_now else None,
-                bulletin.is_past_valid_until,
-            )
-        )
-        key = "bulletins:article:" + hashlib.sha256(raw.encode()).hexdigest()
-        html = cache.get(key)
-    except Exception:
-        logger.exception("Could not read a kept bulletin from the cache")
-        key = html = None
-    if html is None:
-        html = render_to_string("bulletins/_bulletin.html", make_context())
-        if key is not None:
-            try:
-                cache.set(key, html, LISTING_CACHE_SECONDS)
-            except Exception:
-                logger.exception("Could not keep a bulletin in the cache")
+    identity = (
+        bulletin.pk,
+        level_now.change_id if level_now else None,
+        bulletin.is_past_valid_until,
+    )
+    html = _kept(
+        "article", identity, lambda: render_to_string("bulletins/_bulletin.html", make_context())
+    )
     return mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
