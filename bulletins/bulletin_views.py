@@ -12,7 +12,16 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -232,13 +241,33 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the bulletin's own row: what else its part of the page shows (its predecessor, the
     # level when it was published, its sectors and files) is read when that part is rendered,
     # which is once per change to the bulletins (bulletins/listing.py).
+    # The person's own reading comes with it, in the same query: at most one row per person.
+    mine = FilteredRelation("acknowledgements", condition=Q(acknowledgements__user=request.user))
     bulletin = get_object_or_404(
-        visible_bulletins(request.user, audience).defer("search_vector"), pk=pk
+        visible_bulletins(request.user, audience)
+        .defer("search_vector")
+        .annotate(
+            mine=mine,
+            my_reading=F("mine__pk"),
+            my_acknowledged_at=F("mine__acknowledged_at"),
+            my_cascaded_at=F("mine__cascaded_at"),
+            my_cascade_count=F("mine__cascade_count"),
+        ),
+        pk=pk,
     )
     context = _detail_context(bulletin)
-    reading = Acknowledgement.objects.filter(bulletin=bulletin, user=request.user).first()
-    if reading is None:
+    reading = None
+    if bulletin.my_reading is None:
         services.record_first_view(bulletin, request.user)
+    else:
+        reading = Acknowledgement(
+            pk=bulletin.my_reading,
+            bulletin=bulletin,
+            user=request.user,
+            acknowledged_at=bulletin.my_acknowledged_at,
+            cascaded_at=bulletin.my_cascaded_at,
+            cascade_count=bulletin.my_cascade_count,
+        )
     context["reading"] = reading
     context["may_write"] = can_write_bulletins(request.user)
     if context["may_write"] and not bulletin.is_draft:

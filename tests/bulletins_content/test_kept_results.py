@@ -174,3 +174,23 @@ def test_an_amendment_an_attachment_and_a_new_level_show_on_the_bulletin_at_once
     assert "New text." in html and "First text." not in html
     assert "plan.pdf" in html
     assert "it was SUBSTANTIAL then and is SEVERE now" in html
+
+
+def test_the_bulletin_page_shows_each_person_their_own_acknowledgement_and_cascade(
+    client, isl, second_retail_isl, ncpp_officer, retail
+):
+    from bulletins.services import record_cascade
+
+    bulletin = make_bulletin(ncpp_officer, sectors=[retail])
+    acknowledge(bulletin, isl)
+    record_cascade(bulletin, isl, count=12)
+
+    client.force_login(isl)
+    mine = client.get(bulletin.get_absolute_url()).content.decode()
+    client.force_login(second_retail_isl)
+    theirs = client.get(bulletin.get_absolute_url()).content.decode()
+
+    assert "You acknowledged this on" in mine and "I have read this" not in mine
+    assert "You sent it on to 12 organisations on" in mine
+    assert "I have read this" in theirs
+    assert "You acknowledged" not in theirs and "You sent it on" not in theirs
