@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.audit import record_audit
 from accounts.models import Membership, User
 from portal.access import require, signed_in
-from portal.pagination import OneQueryPaginator
+from portal.pagination import PageWithTotalPaginator
 
 from . import listing, services
 from .bulletin_forms import (
@@ -53,7 +53,7 @@ from .permissions import (
     visible_bulletins,
 )
 from .search import search_bulletins
-from .threat_levels import cached_levels_in_force
+from .threat_levels import entry_for
 
 logger = logging.getLogger(__name__)
 
@@ -184,9 +184,9 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
                 .defer(*LIST_DEFERRED)
                 .prefetch_related("sectors")
             )
-            # Ranking looks at every match before it returns the best 20, so the total comes
-            # with the rows, in the same query (portal/pagination.py).
-            paginator = OneQueryPaginator(matches, PAGE_SIZE)
+            # Ranking looks at every match before it returns the best 20, so the total is
+            # counted in that same pass (portal/pagination.py).
+            paginator = PageWithTotalPaginator(matches, PAGE_SIZE)
             page = paginator.get_page(request.GET.get("page"))
             page_range = list(paginator.get_elided_page_range(page.number))
         return {"form": form, "words": words, "page_obj": page, "page_range": page_range}
@@ -195,11 +195,10 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
     return render(request, "bulletins/search.html", {"words": words, "results": kept})
 
 
-def _detail_context(bulletin: Bulletin) -> dict:
+def _detail_context(request: HttpRequest, bulletin: Bulletin) -> dict:
     """The bulletin's own part of its page, kept once rendered (bulletins/listing.py)."""
-    national = next(
-        (level for level in cached_levels_in_force() if level.scope_slug == "national"), None
-    )
+    levels = entry_for(request)["levels"]
+    national = next((level for level in levels if level.scope_slug == "national"), None)
 
     def article() -> dict:
         at_publication = bulletin.threat_level_at_publication
@@ -255,7 +254,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    context = _detail_context(bulletin)
+    context = _detail_context(request, bulletin)
     reading = None
     if bulletin.my_reading is None:
         services.record_first_view(bulletin, request.user)
@@ -324,7 +323,7 @@ def bulletin_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     if "count" in request.POST:
         form = CascadeForm(request.POST)
         if not form.is_valid():
-            context = _detail_context(bulletin)
+            context = _detail_context(request, bulletin)
             context.update(
                 reading=Acknowledgement.objects.filter(
                     bulletin=bulletin, user=request.user
@@ -453,7 +452,7 @@ def bulletin_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "threat_level_at_publication",
         "supersedes",
     )
-    context = _detail_context(bulletin)
+    context = _detail_context(request, bulletin)
     context.update(preview=True, may_write=False, may_acknowledge=False)
     return render(request, "bulletins/detail.html", context)
 

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from .threat_levels import current_entry
+from .threat_levels import entry_for
 
 # The banner as rendered, by the token of the threat-level entry it shows (a new token for
 # every change) and whether the reader is signed in. It is the same on every page, so each
@@ -13,7 +13,7 @@ _BANNERS_KEPT = 8
 
 def threat_levels(request: HttpRequest) -> dict:
     """The levels in force, for the banner on every page; from the cache, so no query."""
-    entry = current_entry()
+    entry = entry_for(request)
     levels = entry["levels"]
     signed_in = False
     # Only a scope that is not public needs to know who is asking.

@@ -4,8 +4,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership, User
-from accounts.permissions import is_ncpp_staff
+from accounts.models import NCPP_STAFF_GROUP, Membership, User
+from accounts.permissions import groups_and_sectors, is_ncpp_staff
 
 from .models import Alert, Bulletin, ThreatLevelChange, ThreatLevelScope
 
@@ -52,11 +52,9 @@ def reader_audience(user: User | AnonymousUser) -> tuple:
     """
     if not user.is_authenticated or not user.is_active:
         return ("nobody",)
-    if is_ncpp_staff(user):
+    groups, sector_ids = groups_and_sectors(user)
+    if NCPP_STAFF_GROUP in groups:
         return ("staff",)
-    sector_ids = sorted(
-        Membership.objects.filter(user=user).order_by().values_list("sector_id", flat=True)
-    )
     return ("sectors", *sector_ids) if sector_ids else ("nobody",)
 
 

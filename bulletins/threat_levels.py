@@ -153,3 +153,11 @@ def refresh_cached_levels() -> None:
 def seconds_left(entry: dict) -> int:
     """How long something made from `entry` may be kept: no longer than the entry itself."""
     return _timeout(entry, timezone.now())
+
+
+def entry_for(request) -> dict:
+    """The entry for `request`: read from the cache once, however many parts of a page ask."""
+    entry = getattr(request, "_portal_threat_levels", None)
+    if entry is None:
+        entry = request._portal_threat_levels = current_entry()
+    return entry

@@ -20,18 +20,28 @@ def paginate(request: HttpRequest, items: QuerySet, per_page: int = 50) -> dict[
 TOTAL = "_paginator_total"
 
 
-def with_total(items: QuerySet) -> QuerySet:
-    """`items`, each row carrying the number of all of them (COUNT(*) OVER ())."""
-    return items.annotate(**{TOTAL: Window(Count("pk"))})
+def page_with_total(items: QuerySet, bottom: int, top: int) -> tuple[list, int | None]:
+    """Rows `bottom` to `top` of `items`, and how many `items` there are (None if no rows).
+
+    Two queries. The first asks for only the page's ids, with the total counted in the same
+    pass (COUNT(*) OVER ()): for a query that must look at every match before it can return
+    the first page (a ranked search), that count costs almost nothing, where a separate COUNT
+    would do the whole search a second time; and asking for ids alone keeps the wide columns,
+    and anything computed per row (a snippet), out of the sort of every match. The second
+    reads the page's rows, in the same order, by their ids.
+    """
+    ranked = list(
+        items.annotate(**{TOTAL: Window(Count("pk"))}).values_list("pk", TOTAL)[bottom:top]
+    )
+    if not ranked:
+        return [], None
+    return list(items.filter(pk__in=[pk for pk, _ in ranked])), ranked[0][1]
 
 
-class OneQueryPaginator(Paginator):
-    """A paginator that learns the total from the page's own rows: one query, not two.
+class PageWithTotalPaginator(Paginator):
+    """A paginator that learns the total with the page (page_with_total): no COUNT query.
 
-    For a query that has to look at every match anyway before it can return the first
-    page (a ranked search), counting them as well costs almost nothing, where a separate
-    COUNT query would do the whole search a second time. Only a page past the end (which
-    has no rows to carry the total) falls back to counting.
+    Only a page past the end, which has no rows to carry the total, falls back to counting.
     """
 
     def get_page(self, number) -> Page:
@@ -40,8 +50,8 @@ class OneQueryPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page
-        rows = list(with_total(self.object_list)[bottom : bottom + self.per_page])
+        rows, total = page_with_total(self.object_list, bottom, bottom + self.per_page)
         if not rows:
             return super().get_page(number)
-        self.__dict__["count"] = getattr(rows[0], TOTAL)
+        self.__dict__["count"] = total
         return self._get_page(rows, number, self)

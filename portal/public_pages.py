@@ -62,6 +62,7 @@ def shared_with_visitors(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             logger.exception("Could not read a public page from the cache")
             return view(request, *args, **kwargs)
         entry = threat_levels.current_entry(found.get(threat_levels.CACHE_KEY))
+        request._portal_threat_levels = entry  # the banner, if rendered, uses the same entry
         page = found.get(key)
         if page is not None and page["token"] == entry["token"]:
             return HttpResponse(page["content"], content_type=page["content_type"])
