@@ -64,11 +64,9 @@ COUNT_CACHE_SECONDS = 5 * 60
 LIST_DEFERRED = ("body", "search_vector", "key_points", "withdrawn_reason")
 
 
-def _visible(
-    request: HttpRequest, pk: int, *related: str, audience: tuple | None = None
-) -> Bulletin:
+def _visible(request: HttpRequest, pk: int, *related: str) -> Bulletin:
     """The bulletin, if the person may see it; 404 otherwise, whether or not it exists."""
-    bulletins = visible_bulletins(request.user, audience)
+    bulletins = visible_bulletins(request.user)
     if related:
         bulletins = bulletins.select_related(*related)
     return get_object_or_404(bulletins, pk=pk)
