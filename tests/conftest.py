@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -92,8 +93,18 @@ def make_person(email: str, name: str, **fields):
     return user
 
 
+# A code is good only within its own 30-second step (no tolerance is configured), so a code
+# asked for this close to the end of a step is made for the next one instead: otherwise it can
+# lapse between being typed and being checked, and a sign-in fails at random.
+TOTP_MARGIN_SECONDS = 5
+
+
 def totp_code(secret: str) -> str:
-    """The code an authenticator app would show for `secret` right now."""
+    """The code an authenticator app would show for `secret` now, with time left to use it."""
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < TOTP_MARGIN_SECONDS:
+        time.sleep(left + 0.1)
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
