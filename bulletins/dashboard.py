@@ -5,17 +5,18 @@ from accounts.models import User
 from .bulletin_views import with_reading
 from .models import Bulletin
 from .permissions import can_write_bulletins, visible_bulletins
-from .threat_levels import cached_levels_in_force
+from .threat_levels import LevelInForce
 
 LIST_LENGTH = 5
 
 
-def dashboard_context(user: User) -> dict:
+def dashboard_context(user: User, levels_in_force: list[LevelInForce]) -> dict:
+    """`levels_in_force`: the request's own reading of the levels, which the banner shares."""
     published = with_reading(
         visible_bulletins(user).filter(status=Bulletin.Status.PUBLISHED), user
     ).only("pk", "reference", "title", "summary", "marking", "published_at", "action_required")
     context = {
-        "levels_in_force": cached_levels_in_force(),
+        "levels_in_force": levels_in_force,
         "waiting": list(
             published.filter(action_required=True, is_acknowledged=False)[:LIST_LENGTH]
         ),

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from bulletins.dashboard import dashboard_context
+from bulletins.threat_levels import entry_for
 
 from . import health
 from .public_pages import shared_with_visitors
@@ -21,7 +22,8 @@ logger = logging.getLogger(__name__)
 @shared_with_visitors
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return render(request, "portal/dashboard.html", dashboard_context(request.user))
+        levels = entry_for(request)["levels"]
+        return render(request, "portal/dashboard.html", dashboard_context(request.user, levels))
     return render(request, "portal/home.html")
 
 
