@@ -25,11 +25,14 @@ COPY portal ./portal
 COPY accounts ./accounts
 COPY bulletins ./bulletins
 COPY templates ./templates
+COPY deploy/gunicorn.conf.py ./deploy/gunicorn.conf.py
 COPY --from=assets /build/build ./build
 # collectstatic needs settings to load; these values exist only for this step.
-RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+RUN DEBUG=false ALLOWED_HOSTS=localhost \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput \
  && mkdir -p var && chown -R portal:portal var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeouts and request limits: deploy/gunicorn.conf.py.
+CMD ["gunicorn", "portal.wsgi", "--config", "deploy/gunicorn.conf.py"]

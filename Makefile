@@ -24,7 +24,7 @@ run: $(VENV)/.runtime assets
 	@echo
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev assets chromium check-services
+test: $(VENV)/.dev assets chromium nginx check-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
@@ -41,6 +41,27 @@ chromium:
 	  else \
 	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; \
+	fi
+
+.PHONY: nginx tls-cert
+
+# The proxy tests run Debian's nginx with the compose stack's config (deploy/nginx/).
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's nginx for the proxy tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else \
+	    echo "The proxy tests need Debian's nginx: sudo apt-get install nginx" >&2; exit 1; \
+	  fi; \
+	fi
+
+# A self-signed certificate for trying the compose stack on https://localhost; never for real use.
+tls-cert:
+	@if [ -f deploy/certs/fullchain.pem ]; then echo "deploy/certs/ already holds a certificate"; else \
+	  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=localhost" \
+	    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	    -keyout deploy/certs/privkey.pem -out deploy/certs/fullchain.pem; \
 	fi
 
 check-services: $(VENV)/.dev

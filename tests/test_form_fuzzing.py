@@ -163,13 +163,14 @@ def test_the_profile_form_never_fails_and_saves_whole_or_nothing(
         assert now == unchanged
 
 
-def test_an_oversized_request_body_is_refused_with_the_400_page(client, isl):
+def test_an_oversized_request_body_is_refused_as_too_large(client, isl):
     client.force_login(isl)
 
     response = client.post("/profile/", {"name": "x" * (6 * 1024 * 1024)})
 
-    assert response.status_code == 400
-    assert b"There is a problem with your request" in response.content
+    # portal.request_limits refuses it from its length, before Django parses the form.
+    assert response.status_code == 413
+    assert b"too large" in response.content
     isl.refresh_from_db()
     assert isl.name == "Retail lead"
 
