@@ -31,6 +31,7 @@ from .models import (
     User,
     normalise_email,
 )
+from .services import strip_rights
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -42,6 +43,12 @@ GROUP_FOR_KIND = {
 
 class InvitationUnusable(Exception):
     """The link was used, revoked, has expired, or never existed. The message says which."""
+
+
+ACCOUNT_IN_USE = (
+    "An account with this email address is already in use: an invitation cannot change it. "
+    "Sign in with your email address and password, or ask the NCPP office for help."
+)
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,8 @@ def find_invitation(token: str) -> Invitation:
             "This invitation has expired: links work for 7 days. Ask the NCPP office or your "
             "sector lead to send it again."
         )
+    if User.objects.filter(email=invitation.email, is_active=True).exists():
+        raise InvitationUnusable(ACCOUNT_IN_USE)
     return invitation
 
 
@@ -182,7 +191,13 @@ def find_invitation(token: str) -> Invitation:
 def accept_invitation(
     token: str, *, password: str, name: str = "", request: HttpRequest | None = None
 ) -> User:
-    """Create (or reopen) the account, give it its roles, and use up the link."""
+    """Create the account, or reopen a leaver's, with exactly the roles the invitation names.
+
+    A reopened account keeps nothing from before: groups, memberships, second factors, the
+    Django admin flags and sessions go first. Deactivation already removes them; this also
+    covers leavers deactivated before it did, or in the Django admin. The person still has
+    to set up a second factor before reaching anything.
+    """
     invitation = find_invitation(token)
     now = timezone.now()
     # The conditional update is the claim: of two simultaneous acceptances, one wins.
@@ -192,9 +207,15 @@ def accept_invitation(
     if not claimed:
         raise InvitationUnusable("This invitation has already been used.")
 
-    user = User.objects.filter(email=invitation.email).first()
+    user = User.objects.select_for_update().filter(email=invitation.email).first()
+    reset: dict[str, object] = {}
     if user is None:
         user = User(email=invitation.email)
+    elif user.is_active:
+        # Switched on again since find_invitation() looked; the transaction rolls the claim back.
+        raise InvitationUnusable(ACCOUNT_IN_USE)
+    else:
+        reset = strip_rights(user)
     user.name = name or invitation.name or user.name
     user.organisation = invitation.organisation or user.organisation
     user.is_active = True
@@ -212,15 +233,16 @@ def accept_invitation(
         user.groups.add(Group.objects.get_or_create(name=group)[0])
     granted = {}
     for item in invitation.sectors.select_related("sector"):
-        Membership.objects.update_or_create(
-            user=user, sector=item.sector, defaults={"role": item.role}
-        )
+        Membership.objects.create(user=user, sector=item.sector, role=item.role)
         granted[item.sector.slug] = item.role
+    changes: dict[str, object] = {"user": user.email, "group": group or "", "sectors": granted}
+    if reset:
+        changes["reset"] = reset
     record_audit(
         "invitation.accepted",
         actor=user,
         target=invitation,
-        changes={"user": user.email, "group": group or "", "sectors": granted},
+        changes=changes,
         request=request,
     )
     return user

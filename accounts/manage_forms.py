@@ -29,7 +29,7 @@ class AddMemberForm(forms.Form):
             )
         if not self.person.is_active:
             raise forms.ValidationError(
-                f"{email} is deactivated. Reactivate them on their page first."
+                f"{email} is deactivated. Invite them again if they are coming back."
             )
         return email
 

@@ -26,11 +26,6 @@ urlpatterns = [
         views.person_deactivate,
         name="manage_person_deactivate",
     ),
-    path(
-        "people/<int:user_id>/reactivate/",
-        views.person_reactivate,
-        name="manage_person_reactivate",
-    ),
     path("coverage/", views.coverage, name="manage_coverage"),
     path("import/", views.import_upload, name="manage_import"),
     path("import/apply/", views.import_apply, name="manage_import_apply"),

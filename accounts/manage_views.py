@@ -41,7 +41,6 @@ from .services import (
     add_member,
     change_member_role,
     deactivate_person,
-    reactivate_person,
     remove_member,
 )
 
@@ -248,7 +247,8 @@ def person_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{person} is deactivated: they are signed out everywhere and cannot sign in.",
+                f"{person} is deactivated: they are signed out everywhere, cannot sign in, and "
+                "hold no role or second factor. Invite them again if they come back.",
             )
         return redirect("manage_person", user_id=person.pk)
     return render(
@@ -258,22 +258,10 @@ def person_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
             "section": "people",
             "person": person,
             "is_self": person.pk == request.user.pk,
-            "memberships": person.memberships.select_related("sector"),
+            "groups": person.groups.order_by("name"),
+            "memberships": person.memberships.select_related("sector").order_by("sector__name"),
         },
     )
-
-
-@admin_only
-@require_POST
-def person_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=user_id)
-    try:
-        reactivate_person(person, actor=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, f"{person} is active again and can sign in.")
-    return redirect("manage_person", user_id=person.pk)
 
 
 # --- Coverage -------------------------------------------------------------
@@ -504,7 +492,10 @@ def _filtered_events(form: AuditFilterForm) -> QuerySet[AuditEvent]:
 @require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    events = _filtered_events(form)
+    pages = _paginate(request, _filtered_events(form))
+    # A row about a bulletin the admin may not read is shown without its content.
+    page = pages["page_obj"]
+    page.object_list = list(rows_for_reader(page.object_list, request.user))
     return render(
         request,
         "manage/audit_log.html",

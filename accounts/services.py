@@ -3,6 +3,7 @@
 Each function is one transaction that makes the change and writes its audit row.
 """
 
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +30,7 @@ def add_member(
     if role not in Membership.Role.values:
         raise ValidationError(f"{role} is not a role: use lead, deputy or member.")
     if not user.is_active:
-        raise ValidationError(f"{user.email} is deactivated: reactivate them first.")
+        raise ValidationError(f"{user.email} is deactivated: invite them again instead.")
     if Membership.objects.filter(user=user, sector=sector).exists():
         raise ValidationError(f"{user.email} is already in {sector.name}.")
     membership = Membership.objects.create(user=user, sector=sector, role=role)
@@ -92,20 +93,54 @@ def remove_member(
     membership.delete()
 
 
+def strip_rights(user: User) -> dict[str, object]:
+    """Take every right away from `user`; return what was removed, for the audit row.
+
+    Groups, sector memberships, second factors (TOTP, recovery codes, passkeys), the Django
+    admin flags and every open session. The caller holds the user's row locked.
+    """
+    groups = sorted(user.groups.values_list("name", flat=True))
+    user.groups.clear()
+    memberships = user.memberships.select_related("sector").order_by("sector__slug")
+    removed_memberships = [{"sector": m.sector.slug, "role": m.role} for m in memberships]
+    memberships.delete()
+    authenticators = Authenticator.objects.filter(user=user)
+    removed_authenticators = sorted(authenticators.values_list("type", flat=True))
+    authenticators.delete()
+    sessions = list(UserSession.objects.filter(user=user))
+    for session in sessions:
+        session.end()
+    removed: dict[str, object] = {
+        "groups_removed": groups,
+        "memberships_removed": removed_memberships,
+        "authenticators_removed": removed_authenticators,
+        "sessions_ended": len(sessions),
+    }
+    for flag in ("is_staff", "is_superuser"):
+        if getattr(user, flag):
+            setattr(user, flag, False)
+            removed[flag] = [True, False]
+    return removed
+
+
 @transaction.atomic
 def deactivate_person(user: User, *, actor: User, request: HttpRequest | None = None) -> User:
-    """A leaver: no sign-in, every open session ended, every pending invitation withdrawn."""
+    """A leaver: no sign-in and no right left.
+
+    Every group, sector membership, second factor and session goes, the password stops
+    working and pending invitations are withdrawn. The only way back is a new invitation,
+    which grants exactly what it names.
+    """
     if user.pk == actor.pk:
         raise ValidationError("You cannot deactivate your own account.")
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise ValidationError(f"{user.email} is already deactivated.")
+    removed = strip_rights(user)
     user.is_active = False
-    user.save(update_fields=["is_active"])
-
-    sessions = list(UserSession.objects.filter(user=user))
-    for session in sessions:
-        session.end()
+    # A changed password hash also invalidates any session usersessions never saw.
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "is_staff", "is_superuser", "password"])
 
     pending = Invitation.objects.filter(
         email=user.email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -120,26 +155,10 @@ def deactivate_person(user: User, *, actor: User, request: HttpRequest | None = 
         target=user,
         changes={
             "is_active": [True, False],
-            "sessions_ended": len(sessions),
+            **removed,
+            "password": "made unusable",
             "invitations_revoked": revoked,
         },
-        request=request,
-    )
-    return user
-
-
-@transaction.atomic
-def reactivate_person(user: User, *, actor: User, request: HttpRequest | None = None) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_active:
-        raise ValidationError(f"{user.email} is already active.")
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    record_audit(
-        "person.reactivated",
-        actor=actor,
-        target=user,
-        changes={"is_active": [False, True]},
         request=request,
     )
     return user

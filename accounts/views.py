@@ -1,4 +1,5 @@
 from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -37,9 +38,17 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "accounts/invitation_unusable.html", {"problem": problem}, status=410
             )
+        if is_mfa_enabled(user):
+            # Never reached while accepting resets the account; were a second factor ever left
+            # on it, the emailed link must not sign anyone in past it.
+            messages.success(
+                request, "Your password is set. Sign in with it and a code from your app."
+            )
+            return redirect("account_login")
+        # Signed in only so as to set up a second factor: RequireMFAMiddleware lets this
+        # session reach nothing else until it has one. The password was just set here, which
+        # counts as a fresh sign-in, so setting up the authenticator does not ask for it again.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        # The password was just set here: that counts as a fresh sign-in, so setting up the
-        # authenticator does not ask for it again.
         record_authentication(
             request, user, method="password", email=user.email, reauthenticated=True
         )

@@ -231,7 +231,10 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ISL Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Counted in the cache, which is Redis whenever REDIS_URL is set, so the limits hold
-# across every web process. "key" is the email address tried.
+# across every web process. For "login_failed", "key" is the account tried together with
+# the client address, or the device for a browser that has fully signed in to that account
+# before (accounts.adapters): a guesser cannot lock the owner out from elsewhere. allauth.mfa
+# counts wrong codes under "login_failed" per account, wherever they come from.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/15m/key",

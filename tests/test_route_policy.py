@@ -92,7 +92,6 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "manage_people": ADMIN_ONLY,
     "manage_person": ADMIN_ONLY,
     "manage_person_deactivate": ADMIN_ONLY,  # GET asks to confirm
-    "manage_person_reactivate": ADMIN_POST_ONLY,
     "manage_coverage": ADMIN_ONLY,
     "manage_import": ADMIN_ONLY,
     "manage_import_apply": ADMIN_POST_ONLY,

@@ -13,7 +13,6 @@ pytestmark = pytest.mark.django_db
 POST_ONLY = {
     "manage_sector_add_member",
     "manage_membership_role",
-    "manage_person_reactivate",
     "manage_import_apply",
     "manage_invitation_resend",
     "manage_audit_export",
