@@ -24,8 +24,10 @@ from django.db.models import (
 )
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.audit import record_audit
@@ -193,8 +195,30 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
     return render(request, "bulletins/search.html", {"words": words, "results": kept})
 
 
-def _detail_context(request: HttpRequest, bulletin: Bulletin) -> dict:
-    """The bulletin's own part of its page, kept once rendered (bulletins/listing.py)."""
+def _linked(
+    request: HttpRequest, bulletin: Bulletin, audience: tuple | None, has_successors: bool
+) -> tuple[Bulletin | None, list[Bulletin]]:
+    """The bulletin this one supersedes, and the published ones superseding it, that the person
+    may see. A link to one they may not see is left out, leaving no trace of it on the page."""
+    if bulletin.supersedes_id is None and not has_successors:
+        return None, []
+    links = Q(supersedes=bulletin) & ~Q(status=Bulletin.Status.DRAFT)
+    if bulletin.supersedes_id is not None:
+        links |= Q(pk=bulletin.supersedes_id)
+    found = list(
+        visible_bulletins(request.user, audience)
+        .filter(links)
+        .only("pk", "reference", "title", "status", "supersedes_id")
+    )
+    older = next((other for other in found if other.pk == bulletin.supersedes_id), None)
+    return older, [other for other in found if other.supersedes_id == bulletin.pk]
+
+
+def _detail_context(
+    request: HttpRequest, bulletin: Bulletin, audience: tuple | None = None
+) -> dict:
+    """The bulletin's part of its page: its own part, kept once rendered (bulletins/listing.py),
+    with the links to other bulletins that this person may see put in."""
     levels = entry_for(request)["levels"]
     national = next((level for level in levels if level.scope_slug == "national"), None)
 
@@ -205,11 +229,7 @@ def _detail_context(request: HttpRequest, bulletin: Bulletin) -> dict:
             "sectors": list(bulletin.sectors.all()),
             "attachments": list(bulletin.attachments.all()),
             "revision_count": bulletin.revisions.count(),
-            "superseded_by": [
-                newer
-                for newer in bulletin.superseded_by.all()
-                if newer.status != Bulletin.Status.DRAFT
-            ],
+            "has_successors": bulletin.superseded_by.exclude(status=Bulletin.Status.DRAFT).exists(),
             "level_now": national,
             "level_changed": (
                 national is not None
@@ -218,7 +238,14 @@ def _detail_context(request: HttpRequest, bulletin: Bulletin) -> dict:
             ),
         }
 
-    return {"bulletin": bulletin, "article": listing.kept_article(bulletin, national, article)}
+    (top, middle, rest), has_successors = listing.kept_article(bulletin, national, article)
+    supersedes, superseded_by = _linked(request, bulletin, audience, has_successors)
+    if superseded_by:
+        top += render_to_string("bulletins/_superseded_by.html", {"superseded_by": superseded_by})
+    if supersedes is not None:
+        middle += render_to_string("bulletins/_supersedes.html", {"supersedes": supersedes})
+    # Joined from rendered, escaped templates.
+    return {"bulletin": bulletin, "article": mark_safe(top + middle + rest)}  # noqa: S308
 
 
 def alerting_summary(bulletin) -> dict:
@@ -235,9 +262,10 @@ def alerting_summary(bulletin) -> dict:
 @require_safe
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audience = reader_audience(request.user)
-    # Only the bulletin's own row: what else its part of the page shows (its predecessor, the
-    # level when it was published, its sectors and files) is read when that part is rendered,
-    # which is once per change to the bulletins (bulletins/listing.py).
+    # Only the bulletin's own row: what else its part of the page shows (the level when it was
+    # published, its sectors and files) is read when that part is rendered, which is once per
+    # change to the bulletins (bulletins/listing.py). Links to other bulletins are read for
+    # each person, and only when there is one to make (_linked).
     # The person's own reading comes with it, in the same query: at most one row per person.
     mine = FilteredRelation("acknowledgements", condition=Q(acknowledgements__user=request.user))
     bulletin = get_object_or_404(
@@ -252,7 +280,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    context = _detail_context(request, bulletin)
+    context = _detail_context(request, bulletin, audience)
     reading = None
     if bulletin.my_reading is None:
         services.record_first_view(bulletin, request.user)
@@ -300,7 +328,8 @@ def bulletin_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         "bulletin.attachment_downloaded",
         actor=request.user,
         target=bulletin,
-        changes={"attachment": attachment.pk, "filename": attachment.filename},
+        # Its id, not its name: the name is for the bulletin's readers only.
+        changes={"reference": bulletin.reference, "attachment": attachment.pk},
         request=request,
     )
     response = FileResponse(
@@ -444,12 +473,7 @@ def bulletin_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_write_bulletins)
 @require_safe
 def bulletin_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = _visible(
-        request,
-        pk,
-        "threat_level_at_publication",
-        "supersedes",
-    )
+    bulletin = _visible(request, pk, "threat_level_at_publication")
     context = _detail_context(request, bulletin)
     context.update(preview=True, may_write=False, may_acknowledge=False)
     return render(request, "bulletins/detail.html", context)

@@ -169,22 +169,36 @@ def kept_results(
 
 def kept_article(
     bulletin: Bulletin, level_now: LevelInForce | None, make_context: Callable[[], dict]
-) -> SafeString:
+) -> tuple[list[str], bool]:
     """The bulletin as everyone who may open it sees it (bulletins/_bulletin.html), kept.
 
     Nothing in it depends on who is asking: the access rule has already been applied, and the
-    person's own reading and the staff actions are rendered around it. It is kept under the
-    bulletins' version (its text, sectors, attachments, amendments and successors all replace
-    it), the national level in force (`level_now`: it says whether the level has changed since
-    publication) and whether it is past its valid-until date today. `make_context` builds the
-    template's context, and is called only when the bulletin must be rendered.
+    person's own reading and the staff actions are rendered around it. Links to other bulletins
+    (the one it supersedes, those that supersede it) are not in it either: a reader may see this
+    bulletin and not the other, so the view reads them for each reader and puts them in at the
+    template's `links_marker`. The article is kept as the parts between the markers, with
+    whether any published bulletin supersedes it (`has_successors` in the context), so that a
+    page with nothing to link to asks nothing more of the database.
+
+    It is kept under the bulletins' version (its text, sectors, attachments, amendments and
+    successors all replace it), the national level in force (`level_now`: it says whether the
+    level has changed since publication) and whether it is past its valid-until date today.
+    `make_context` builds the template's context, and is called only when the bulletin must be
+    rendered.
     """
+
+    def render() -> tuple[list[str], bool]:
+        # A marker no bulletin's text can contain: it is made afresh for every rendering.
+        marker = f"<!--links-{secrets.token_hex(8)}-->"
+        context = make_context()
+        context["links_marker"] = mark_safe(marker)  # noqa: S308 - made here, no input
+        parts = render_to_string("bulletins/_bulletin.html", context).split(marker)
+        return parts, bool(context["has_successors"])
+
     identity = (
         bulletin.pk,
         level_now.change_id if level_now else None,
         bulletin.is_past_valid_until,
     )
-    html = _kept(
-        "article", identity, lambda: render_to_string("bulletins/_bulletin.html", make_context())
-    )
-    return mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
+    # Its own kind of entry: an article kept whole by an earlier release is never read back.
+    return _kept("article-parts", identity, render)

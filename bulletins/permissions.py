@@ -115,3 +115,37 @@ def alert_audience(alert: Alert, people: QuerySet[User]) -> QuerySet[User]:
             acknowledgements__bulletin=bulletin, acknowledgements__acknowledged_at__isnull=False
         )
     return audience
+
+
+# --- The audit log: who did what to which bulletin, and what it says only for its readers -------
+
+# The keys of a bulletin's audit row that say what was done to it, never what it says.
+AUDIT_PLAIN_KEYS = frozenset(
+    {"reference", "marking", "audience", "alert", "fields", "revision", "attachment", "export",
+     "rows"}
+)  # fmt: skip
+
+
+def audit_label(bulletin: Bulletin) -> str:
+    """What an audit row names a bulletin by: its reference, never its title."""
+    return bulletin.reference or f"Draft {bulletin.pk}"
+
+
+def bulletins_hidden_from(user: User, object_ids: set[str]) -> dict[str, str]:
+    """Of the bulletins with these ids (as audit rows keep them), those `user` may not read,
+    each named by its audit label. An id that names no bulletin is hidden too."""
+    pks = {int(object_id) for object_id in object_ids if object_id.isdigit()}
+    readable = set(visible_bulletins(user).filter(pk__in=pks).values_list("pk", flat=True))
+    if readable == pks and len(pks) == len(object_ids):
+        return {}
+    labels = {
+        str(pk): reference or f"Draft {pk}"
+        for pk, reference in Bulletin.objects.filter(pk__in=pks - readable).values_list(
+            "pk", "reference"
+        )
+    }
+    return {
+        object_id: labels.get(object_id, f"Bulletin {object_id}")
+        for object_id in object_ids
+        if not (object_id.isdigit() and int(object_id) in readable)
+    }

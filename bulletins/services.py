@@ -293,7 +293,7 @@ def amend_bulletin(
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
         if bulletin.status != Bulletin.Status.PUBLISHED:
             raise ValidationError("Only a published bulletin can be amended.", code="not_published")
-        BulletinRevision.objects.create(
+        revision = BulletinRevision.objects.create(
             bulletin=bulletin,
             **{name: getattr(bulletin, name) for name in AMENDABLE_FIELDS},
             what_changed=what_changed,
@@ -318,7 +318,13 @@ def amend_bulletin(
             "bulletin.amended",
             actor=actor,
             target=bulletin,
-            changes={"fields": changed, "what_changed": what_changed, "alert": realert},
+            # What changed stays with the revision, behind the bulletin's access rule.
+            changes={
+                "reference": bulletin.reference,
+                "fields": changed,
+                "revision": revision.pk,
+                "alert": realert,
+            },
             request=request,
         )
     return bulletin
@@ -349,7 +355,8 @@ def withdraw_bulletin(
             "bulletin.withdrawn",
             actor=actor,
             target=bulletin,
-            changes={"reason": reason},
+            # The reason stays with the bulletin, behind its access rule.
+            changes={"reference": bulletin.reference},
             request=request,
         )
     return bulletin
