@@ -3,13 +3,14 @@
 import time
 from collections.abc import Callable
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from portal.access import fully_signed_in
 
 SESSION_STARTED = "portal_auth_started"
 SESSION_LAST_SEEN = "portal_last_seen"
@@ -88,7 +89,7 @@ class RequireMFAMiddleware:
         if (
             user.is_authenticated
             and request.resolver_match.url_name not in MFA_EXEMPT_URL_NAMES
-            and not is_mfa_enabled(user)
+            and not fully_signed_in(user)
         ):
             return redirect("mfa_activate_totp")
         return None

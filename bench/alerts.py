@@ -46,7 +46,7 @@ def setup_django(email_url: str) -> None:
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
         EMAIL_URL=email_url,
-        SECRET_KEY="bench-only-secret-key-0123456789-0123456789-0123456789",
+        SECRET_KEY="bench-only-signing-key-0123456789-0123456789-0123456789",
         ALLOWED_HOSTS="localhost,testserver",
         DEBUG="false",
         LOG_LEVEL="WARNING",

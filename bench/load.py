@@ -94,7 +94,7 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "portal.settings",
     "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": REDIS_URL,
-    "SECRET_KEY": "bench-only-secret-key-0123456789-0123456789-0123456789",
+    "SECRET_KEY": "bench-only-signing-key-0123456789-0123456789-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DEBUG": "false",
     "SECURE_SSL_REDIRECT": "false",

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import NCPP_STAFF_GROUP, Membership, User
 from accounts.permissions import groups_and_sectors, is_ncpp_staff
+from portal.access import fully_signed_in
 
 from .models import Alert, Bulletin, ThreatLevelChange, ThreatLevelScope
 
@@ -15,9 +16,9 @@ def can_record_threat_level(user: User | AnonymousUser) -> bool:
 
 
 def visible_scopes(user: User | AnonymousUser) -> QuerySet[ThreatLevelScope]:
-    """Public scopes for everyone; the others for signed-in people only."""
+    """Public scopes for everyone; the others for people signed in with a second factor."""
     scopes = ThreatLevelScope.objects.all()
-    if user.is_authenticated and user.is_active:
+    if fully_signed_in(user):
         return scopes
     return scopes.filter(public=True)
 

@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.inline_scripts import JS_ENABLED, csp_hash_source
+from portal.secret_key import why_unsafe
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -32,6 +33,14 @@ if not SECRET_KEY:
             "or set DEBUG=true for local development."
         )
     SECRET_KEY = "django-insecure-local-development-only"
+elif not DEBUG and (weakness := why_unsafe(SECRET_KEY)):
+    # A published or guessable key lets anyone forge sessions and password-reset links.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not safe to use: {weakness}. With DEBUG off the portal needs a "
+        "SECRET_KEY of at least 50 random characters made for this installation, for example "
+        "from `python -c 'import secrets; print(secrets.token_urlsafe(50))'` (the value in "
+        ".env.example is only a placeholder), or set DEBUG=true for local development."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
@@ -71,6 +80,8 @@ MIDDLEWARE = [
     "portal.request_limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Above the session: it sees every response to a signed-in person (static files excepted).
+    "portal.cache_control.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -224,6 +235,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password reset (or any other form) for an address with no account sends nothing: mailing
+# "there is no account here" would let anyone aim the portal's mail at any inbox. The pages
+# still answer the same for known and unknown addresses.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True

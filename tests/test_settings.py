@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -74,3 +76,42 @@ def test_debug_mode_starts_without_secret_key_or_allowed_hosts():
     result = run_manage("check", DEBUG="true")
 
     assert result.returncode == 0, result.stderr
+
+
+def example_secret_key() -> str:
+    """The SECRET_KEY that .env.example ships with, for people to replace."""
+    lines = (BASE_DIR / ".env.example").read_text().splitlines()
+    return next(line.split("=", 1)[1] for line in lines if line.startswith("SECRET_KEY="))
+
+
+WEAK_SECRET_KEYS = {
+    "env-example": example_secret_key(),
+    "short": secrets.token_urlsafe(30),
+    "django-insecure": "django-insecure-" + secrets.token_urlsafe(50),
+    "few-characters": "ab12" * 20,
+    "placeholder-word": "please-replace-this-" + secrets.token_urlsafe(40),
+    "old-dockerfile-key": "collectstatic-only",
+}
+
+
+@pytest.mark.parametrize("key", WEAK_SECRET_KEYS.values(), ids=WEAK_SECRET_KEYS.keys())
+def test_production_mode_refuses_a_placeholder_or_weak_secret_key(key):
+    result = run_manage("check", **{**production_env(), "SECRET_KEY": key})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not safe to use" in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr  # says what to do
+    assert key not in result.stderr  # and never repeats the key into a log
+
+
+def test_a_weak_secret_key_is_still_fine_for_local_development():
+    result = run_manage("check", DEBUG="true", SECRET_KEY=example_secret_key())
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_mode_accepts_a_random_secret_key_and_the_test_suites_own():
+    for key in (secrets.token_urlsafe(50), secrets.token_hex(32), os.environ["SECRET_KEY"]):
+        result = run_manage("check", **{**production_env(), "SECRET_KEY": key})
+
+        assert result.returncode == 0, result.stderr

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import loader
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from bulletins.context_processors import threat_levels
@@ -109,7 +109,7 @@ def test_a_scheduled_change_takes_effect_on_time(client, national, ncpp_officer,
     assert ">SEVERE<" in banner(client.get("/").content.decode())
 
 
-def test_a_scope_that_is_not_public_is_shown_to_signed_in_people_only(
+def test_a_scope_that_is_not_public_is_shown_to_fully_signed_in_people_only(
     client, national, northern_ireland, isl
 ):
     northern_ireland.public = False
@@ -122,6 +122,24 @@ def test_a_scope_that_is_not_public_is_shown_to_signed_in_people_only(
     assert "Northern Ireland-related terrorism in Northern Ireland:" in banner(
         client.get("/").content.decode()
     )
+
+
+def test_a_visitor_never_gets_the_banner_a_fully_signed_in_person_was_shown(
+    client, national, northern_ireland, isl
+):
+    northern_ireland.public = False
+    northern_ireland.save()
+    record(national, "SEVERE", days_ago(3))
+    record(northern_ireland, "MODERATE", days_ago(3))
+    signed_in = Client(headers={"X-Forwarded-Proto": "https"})
+    signed_in.force_login(isl)
+    for url in ("/", "/threat-level/", "/no-such-page/"):
+        assert "Northern Ireland-related terrorism in Northern Ireland:" in banner(
+            signed_in.get(url).content.decode()
+        )
+
+    for url in ("/", "/", "/threat-level/", "/no-such-page/"):  # "/" twice: once from the cache
+        assert "Northern Ireland-related" not in banner(client.get(url).content.decode()), url
 
 
 def test_with_no_level_recorded_there_is_no_banner(client, db):
