@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.admin import AuditedAdmin
+
 from .models import Alert, ThreatLevelChange, ThreatLevelScope
 
 
 @admin.register(ThreatLevelScope)
-class ThreatLevelScopeAdmin(admin.ModelAdmin):
+class ThreatLevelScopeAdmin(AuditedAdmin):
+    """Scopes can be added and renamed here, and made public or not: each change is audited."""
+
     list_display = ["name", "slug", "position", "public"]
     list_editable = ["position", "public"]
     prepopulated_fields = {"slug": ["name"]}
