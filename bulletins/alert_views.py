@@ -1,9 +1,13 @@
-"""NCPP staff's view of who was alerted: per alert, sent, waiting and failed, with retries."""
+"""NCPP staff's view of who was alerted: per alert, sent, waiting, failed and cancelled, with
+retries."""
+
+from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.audit import record_audit
@@ -16,17 +20,29 @@ from .models import Alert, Delivery
 from .tasks import queue_alert
 
 S = Delivery.Status
+WAITING = [S.PENDING, S.SENDING, S.FAILED_TEMPORARY]
 
 
 def with_counts(alerts):
     return alerts.annotate(
         recipients=Count("deliveries"),
         sent=Count("deliveries", filter=Q(deliveries__status=S.SENT)),
-        waiting=Count(
-            "deliveries",
-            filter=Q(deliveries__status__in=[S.PENDING, S.SENDING, S.FAILED_TEMPORARY]),
-        ),
+        waiting=Count("deliveries", filter=Q(deliveries__status__in=WAITING)),
         failed=Count("deliveries", filter=Q(deliveries__status=S.FAILED_PERMANENT)),
+        # Not sent because the person left the audience meanwhile: neither waiting nor failed.
+        cancelled=Count("deliveries", filter=Q(deliveries__status=S.CANCELLED)),
+    )
+
+
+def last_day_counts() -> dict[str, int]:
+    """The last day's alert emails by outcome, so staff see failures pile up. Only the last
+    day's rows are read (an index on created_at), never every delivery ever made."""
+    recent = Delivery.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
+    return recent.aggregate(
+        sent=Count("pk", filter=Q(status=S.SENT)),
+        waiting=Count("pk", filter=Q(status__in=WAITING)),
+        failed=Count("pk", filter=Q(status=S.FAILED_PERMANENT)),
+        cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
     )
 
 
@@ -35,7 +51,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     alerts = with_counts(
         Alert.objects.select_related("threat_level_change__scope", "created_by")
     ).order_by("-created_at", "-pk")
-    return render(request, "alerts/alert_list.html", paginate(request, alerts))
+    context = paginate(request, alerts) | {"last_day": last_day_counts()}
+    return render(request, "alerts/alert_list.html", context)
 
 
 @require(is_ncpp_staff)
@@ -44,10 +61,11 @@ def alert_report(request: HttpRequest, pk: int) -> HttpResponse:
         with_counts(Alert.objects.select_related("threat_level_change__scope", "created_by")),
         pk=pk,
     )
+    # Failures first, which staff can act on; then those cancelled because people left.
     problems = (
-        alert.deliveries.filter(status__in=[S.FAILED_PERMANENT, S.FAILED_TEMPORARY])
+        alert.deliveries.filter(status__in=[S.FAILED_PERMANENT, S.FAILED_TEMPORARY, S.CANCELLED])
         .select_related("user")
-        .order_by("status", "user__email")
+        .order_by(Case(When(status=S.CANCELLED, then=1), default=0), "status", "user__email")
     )
     return render(
         request, "alerts/alert_report.html", {"alert": alert, **paginate(request, problems, 100)}

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.text import clean_text
+
 from .models import ThreatLevel, ThreatLevelChange
 
 CAP_NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -106,7 +108,9 @@ def build_cap_message(change: ThreatLevelChange, *, superseded_at: datetime | No
 
 
 def _add(parent: ElementTree.Element, tag: str, text: str) -> None:
-    ElementTree.SubElement(parent, tag).text = text
+    # Cleaned here, where every text enters the message: a row written before notes were
+    # cleaned on input may still hold a character XML cannot carry.
+    ElementTree.SubElement(parent, tag).text = clean_text(text)
 
 
 def cap_url(change: ThreatLevelChange) -> str:

@@ -161,20 +161,81 @@ class BatchResult:
     retry_in: int = 0
 
 
+def entitled(alert: Alert, user_ids: Iterable[int]) -> set[int]:
+    """Those of `user_ids` the alert may still go to now, by the rule the fan-out used.
+
+    The audience is fixed when an alert fans out, but a delivery may wait a long time (for a
+    retry, the sweep, or an officer's retry of the failed), and people leave meanwhile.
+    """
+    people = User.objects.filter(pk__in=list(user_ids), is_active=True)
+    if alert.kind != Alert.Kind.THREAT_LEVEL_CHANGED:
+        from .permissions import alert_audience
+
+        people = alert_audience(alert, people)
+    return set(people.values_list("pk", flat=True))
+
+
+def cancellation_reason(alert: Alert, user_id: int, active: bool) -> str:
+    if not active:
+        return "Cancelled: the account was deactivated after the alert was made."
+    if (
+        alert.kind in (Alert.Kind.ACKNOWLEDGEMENT_REMINDER, Alert.Kind.ACKNOWLEDGEMENT_ESCALATION)
+        and alert.bulletin_id is not None
+        and alert.bulletin.acknowledgements.filter(
+            user=user_id, acknowledged_at__isnull=False
+        ).exists()
+    ):
+        return "Cancelled: the bulletin was acknowledged after the reminder was made."
+    return (
+        "Cancelled: no longer in the audience (removed from the sector since the alert was made)."
+    )
+
+
+def cancel_the_unentitled(rows: list[tuple[int, int, int]]) -> set[int]:
+    """Cancel the deliveries, of (delivery, alert, person) `rows`, whose person is no longer
+    entitled to them; return the ids of those cancelled."""
+    people_of: dict[int, dict[int, int]] = {}
+    for delivery_id, alert_id, user_id in rows:
+        people_of.setdefault(alert_id, {})[user_id] = delivery_id
+    cancelled: set[int] = set()
+    for alert in Alert.objects.select_related("bulletin").filter(pk__in=people_of):
+        deliveries = people_of[alert.pk]
+        left = set(deliveries) - entitled(alert, deliveries)
+        if not left:
+            continue
+        active = dict(User.objects.filter(pk__in=left).values_list("pk", "is_active"))
+        by_reason: dict[str, list[int]] = {}
+        for user_id in left:
+            reason = cancellation_reason(alert, user_id, active.get(user_id, False))
+            by_reason.setdefault(reason, []).append(deliveries[user_id])
+        for reason, ids in by_reason.items():
+            Delivery.objects.filter(pk__in=ids).update(
+                status=Delivery.Status.CANCELLED, last_error=reason
+            )
+            cancelled.update(ids)
+        logger.info(
+            "Alert %s: %s deliveries cancelled, people left its audience", alert.pk, len(left)
+        )
+    return cancelled
+
+
 def claim(delivery_ids: list[int]) -> list[Delivery]:
     """Take the batch's waiting deliveries for sending, in order.
 
     Rows another worker is claiming at this moment are skipped, not waited for; rows
     already sent or claimed are left alone. A claimed row that is never marked sent (the
-    worker died) is released by the sweep.
+    worker died) is released by the sweep. A row whose person is no longer entitled to the
+    alert is cancelled instead, never sent.
     """
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(pk__in=delivery_ids, status__in=WAITING, next_attempt_at__lte=timezone.now())
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "alert_id", "user_id")
         )
+        cancelled = cancel_the_unentitled(rows)
+        ids = [delivery_id for delivery_id, _, _ in rows if delivery_id not in cancelled]
         Delivery.objects.filter(pk__in=ids).update(
             status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
         )
@@ -205,9 +266,6 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
     opened = False
     try:
         for position, delivery in enumerate(claimed):
-            if not delivery.user.is_active:
-                fail(delivery, "Account deactivated.", result)
-                continue
             try:
                 if delivery.alert_id not in rendered:
                     rendered[delivery.alert_id] = render_alert(delivery.alert)

@@ -1,6 +1,7 @@
 """The Atom feed of threat-level changes, each entry linked to its CAP message."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -8,6 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import Promise
+
+from portal.text import clean_text
 
 from .cap import CAP_CONTENT_TYPE, cap_url
 from .models import ThreatLevelChange
@@ -17,8 +21,26 @@ from .permissions import open_changes
 MAX_ENTRIES = 500
 
 
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str | Promise):
+        return clean_text(str(value))
+    if isinstance(value, list | tuple):
+        return [_cleaned(item) for item in value]
+    return value
+
+
 class ThreatLevelAtom1Feed(Atom1Feed):
-    """Atom with a second alternate link per entry: the change as a CAP 1.2 message."""
+    """Atom with a second alternate link per entry: the change as a CAP 1.2 message.
+
+    Every text is cleaned on its way in: a control character in one note (old rows may hold
+    one) would otherwise make the whole feed fail, for every reader, until it was removed.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*map(_cleaned, args), **{k: _cleaned(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(*map(_cleaned, args), **{k: _cleaned(v) for k, v in kwargs.items()})
 
     def add_item_elements(self, handler, item) -> None:
         super().add_item_elements(handler, item)

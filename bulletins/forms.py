@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal.text import clean_text
+
 from .models import CURRENT_MEANINGS, ThreatLevel, ThreatLevelScope
 from .services import check_threat_level_change
 
@@ -43,6 +45,13 @@ class ThreatLevelChangeForm(forms.Form):
         label="This corrects the history: do not email anyone",
         help_text="Only for a past change that was not recorded at the time. It needs a time.",
     )
+
+    def clean_note(self) -> str:
+        # Pasted from Word, a note may carry characters the feed and CAP message cannot.
+        note = clean_text(self.cleaned_data["note"]).strip()
+        if not note:
+            raise ValidationError("Write the public note: why the level changed.")
+        return note
 
     def clean(self) -> dict:
         data = super().clean()

@@ -278,6 +278,8 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED_TEMPORARY = "failed-temporary", "Failed, will retry"
         FAILED_PERMANENT = "failed-permanent", "Failed"
+        # No longer entitled when its turn came (removed from the sector, deactivated): never sent.
+        CANCELLED = "cancelled", "Cancelled"
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(
@@ -306,6 +308,7 @@ class Delivery(models.Model):
                         "sent",
                         "failed-temporary",
                         "failed-permanent",
+                        "cancelled",
                     ]
                 ),
                 name="delivery_status_valid",

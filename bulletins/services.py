@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from accounts.audit import record_audit
 from accounts.models import Sector, User
+from portal.text import clean_text
 
 from .models import (
     Acknowledgement,
@@ -86,7 +87,8 @@ def record_threat_level(
     transaction, and refreshes the cached levels once it commits. `meaning`
     defaults to the official wording in force at `effective_at`.
     """
-    note = note.strip()
+    # The note is published in the Atom feed and the CAP message: nothing XML cannot carry.
+    note = clean_text(note).strip()
     if not note:
         raise ValidationError("Write the public note: why the level changed.", code="no_note")
     if timezone.is_naive(effective_at):
@@ -104,7 +106,7 @@ def record_threat_level(
         change = ThreatLevelChange.objects.create(
             scope=scope,
             level=level,
-            meaning=meaning or official_meaning(level, effective_at),
+            meaning=clean_text(meaning or official_meaning(level, effective_at)),
             effective_at=effective_at,
             note=note,
             recorded_by=recorded_by,

@@ -1,9 +1,23 @@
 """Emails, each built from three templates: emails/<name>-subject.txt, -body-text.txt and
--body-html.html."""
+-body-html.html.
+
+Only the HTML part is HTML: the subject and the plain-text part are rendered with
+autoescaping off, so "O'Brien & Co" arrives as written, not as "O&#x27;Brien &amp; Co".
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+
+from .text import clean_line
+
+
+def render_plain(template_name: str, context: dict) -> str:
+    """A template rendered as plain text: nothing in it is HTML-escaped."""
+    # The backend's template wraps the engine's own, which takes a Context and its autoescape.
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
 
 
 def make_message(
@@ -12,8 +26,9 @@ def make_message(
     """One message to one person: a plain-text part always, and an HTML part."""
     context = {"SERVICE_NAME": settings.SERVICE_NAME, "PORTAL_BASE_URL": settings.PORTAL_BASE_URL,
                **context}  # fmt: skip
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    text = render_to_string(f"emails/{name}-body-text.txt", context)
+    # A header holds one line with no control characters, whatever a title or name held.
+    subject = clean_line(render_plain(f"emails/{name}-subject.txt", context))
+    text = render_plain(f"emails/{name}-body-text.txt", context)
     html = render_to_string(f"emails/{name}-body-html.html", context)
     message = EmailMultiAlternatives(
         subject=subject,

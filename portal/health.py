@@ -1,4 +1,9 @@
-"""Checks behind GET /healthz. Each answers a short word, never an error text."""
+"""Checks behind GET /healthz. Each answers a short word, never an error text.
+
+/healthz answers anyone, so it says whether the service works and nothing else: not how many
+alert emails went, waited or failed (which tells an outsider when alerts go out, and to
+roughly how many). NCPP staff see those counts on the Alerts sent page.
+"""
 
 import redis
 from django.conf import settings
@@ -29,26 +34,3 @@ def check_broker() -> str:
     except redis.RedisError:
         return "error"
     return "ok"
-
-
-def delivery_counts() -> dict[str, int] | None:
-    """Alert emails of the last day by outcome, so a monitor sees failures pile up; None if
-    unreadable. Only the last day: the health check is polled often, and must not read every
-    delivery ever made."""
-    from datetime import timedelta
-
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
-    from bulletins.models import Delivery
-
-    S = Delivery.Status
-    recent = Delivery.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
-    try:
-        return recent.aggregate(
-            sent=Count("pk", filter=Q(status=S.SENT)),
-            waiting=Count("pk", filter=Q(status__in=[S.PENDING, S.SENDING, S.FAILED_TEMPORARY])),
-            failed=Count("pk", filter=Q(status=S.FAILED_PERMANENT)),
-        )
-    except Exception:
-        return None

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -101,3 +103,22 @@ def test_the_bulletin_page_tells_staff_how_many_were_alerted_and_failed(
     assert f'href="/alerts/{alert.pk}/"' in page
     client.force_login(isl)
     assert "Alerted 2 people" not in client.get(f"/bulletins/{bulletin.pk}/").content.decode()
+
+
+def test_staff_see_the_last_days_alert_emails_by_outcome_on_the_alerts_page(
+    client, ncpp_officer, isl, other_isl, outsider
+):
+    alert = Alert.objects.create(kind=Alert.Kind.ACKNOWLEDGEMENT_REMINDER)
+    now = timezone.now()
+    Delivery.objects.create(alert=alert, user=isl, status="sent", sent_at=now)
+    Delivery.objects.create(alert=alert, user=other_isl, status="failed-permanent")
+    Delivery.objects.create(alert=alert, user=outsider, status="failed-temporary")
+    old = Alert.objects.create(kind=Alert.Kind.ACKNOWLEDGEMENT_REMINDER)
+    Delivery.objects.create(
+        alert=old, user=isl, status="sent", sent_at=now, created_at=now - timedelta(days=2)
+    )
+    client.force_login(ncpp_officer)
+
+    page = client.get("/alerts/").content.decode()
+
+    assert "In the last 24 hours: 1 sent, 1 waiting, 1 failed, 0 cancelled" in page
