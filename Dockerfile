@@ -23,6 +23,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY manage.py ./
 COPY portal ./portal
 COPY accounts ./accounts
+COPY threat_levels ./threat_levels
 COPY bulletins ./bulletins
 COPY templates ./templates
 COPY deploy/gunicorn.conf.py ./deploy/gunicorn.conf.py

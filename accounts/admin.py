@@ -74,6 +74,19 @@ def _masked(changes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is written through the apps' services only, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Writes the audit row for each add, change and delete made in the admin.
 

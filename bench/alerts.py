@@ -122,7 +122,7 @@ def fan_out_rate(scope, worker_env: dict) -> float:
     from django.utils import timezone
 
     from bulletins.models import Delivery
-    from bulletins.services import record_threat_level
+    from threat_levels.services import record_threat_level
 
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency=4",
@@ -198,7 +198,7 @@ def main() -> None:
     smtp, port = start_smtp_sink()
     fresh_database()
     setup_django(f"smtp://127.0.0.1:{port}")
-    from bulletins.models import ThreatLevelScope
+    from threat_levels.models import ThreatLevelScope
 
     scope = ThreatLevelScope.objects.get(slug="national")
     worker_env = {**os.environ}

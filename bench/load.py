@@ -146,8 +146,8 @@ def seed_people() -> dict:
     from django.utils import timezone
 
     from accounts.models import NCPP_STAFF_GROUP, Membership, Sector, User
-    from bulletins.models import ThreatLevelScope
-    from bulletins.services import record_threat_level
+    from threat_levels.models import ThreatLevelScope
+    from threat_levels.services import record_threat_level
 
     sectors = Sector.objects.bulk_create(
         Sector(name=name, slug=re.sub(r"[^a-z]+", "-", name.lower())) for name in SECTORS

@@ -34,6 +34,7 @@ from accounts.audit import record_audit
 from accounts.models import Membership, User
 from portal.access import require, signed_in
 from portal.pagination import PageWithTotalPaginator
+from threat_levels.selectors import entry_for
 
 from . import listing, services
 from .bulletin_forms import (
@@ -55,7 +56,6 @@ from .permissions import (
     visible_bulletins,
 )
 from .search import search_bulletins
-from .threat_levels import entry_for
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
 """What the dashboard shows: a fixed number of queries, however many bulletins there are."""
 
 from accounts.models import User
+from threat_levels.selectors import LevelInForce
 
 from .bulletin_views import with_reading
 from .models import Bulletin
 from .permissions import can_write_bulletins, visible_bulletins
-from .threat_levels import LevelInForce
 
 LIST_LENGTH = 5
 

@@ -32,9 +32,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Sector, User
+from threat_levels.selectors import LevelInForce
 
 from .models import Acknowledgement, Attachment, Bulletin
-from .threat_levels import LevelInForce
 
 logger = logging.getLogger(__name__)
 

@@ -1,17 +1,8 @@
 from django.urls import path
 
-from . import bulletin_views, feeds, views
+from . import bulletin_views
 
 urlpatterns = [
-    path("threat-level/", views.threat_level_history, name="threat_level_history"),
-    path("threat-level/record/", views.threat_level_record, name="threat_level_record"),
-    path("threat-level/record/confirm/", views.threat_level_confirm, name="threat_level_confirm"),
-    path("threat-level/changes/<int:pk>/cap.xml", views.threat_level_cap, name="threat_level_cap"),
-    path("api/threat-level", views.threat_level_api, name="threat_level_api"),
-    path("feeds/threat-level/", feeds.threat_level_feed, name="threat_level_feed"),
-]
-
-urlpatterns += [
     path("bulletins/", bulletin_views.bulletin_list, name="bulletin_list"),
     path("bulletins/search/", bulletin_views.bulletin_search, name="bulletin_search"),
     path("bulletins/new/", bulletin_views.bulletin_new, name="bulletin_new"),

@@ -2,7 +2,7 @@
 
 Such a visitor's page is the same for everyone: the layout, the text and the threat-level
 banner. It is kept in the cache with the token of the threat-level entry its banner came from
-(bulletins/threat_levels.py), and the page and that entry are read together in one round trip.
+(threat_levels/selectors.py), and the page and that entry are read together in one round trip.
 The page is served only while the entry in the cache still carries the same token, so a new
 level, or one recorded for later taking effect, shows at once. Every header (CSP, HSTS, frame
 and referrer rules) is still added by the middleware on each response; the CSP allows the
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from bulletins import threat_levels
+from threat_levels import selectors as threat_levels
 
 logger = logging.getLogger(__name__)
 

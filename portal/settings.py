@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "csp",
     "portal",
     "accounts",
+    "threat_levels",
     "bulletins",
 ]
 
@@ -108,7 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
-                "bulletins.context_processors.threat_levels",
+                "threat_levels.context_processors.threat_levels",
             ],
         },
     },

@@ -13,6 +13,7 @@ admin.site.site_header = "ISL Briefing Portal administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("threat_levels.urls")),
     path("", include("bulletins.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from bulletins.dashboard import dashboard_context
-from bulletins.threat_levels import entry_for
+from threat_levels.selectors import entry_for
 
 from . import health
 from .public_pages import shared_with_visitors

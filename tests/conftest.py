@@ -25,10 +25,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership
-from bulletins.models import ThreatLevelChange, ThreatLevelScope
-from bulletins.services import record_threat_level
 from tests.factories import MembershipFactory, SectorFactory, UserFactory
 from tests.smtp_server import SMTPServer
+from threat_levels.models import ThreatLevelChange, ThreatLevelScope
+from threat_levels.services import record_threat_level
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"

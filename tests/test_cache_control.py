@@ -14,8 +14,8 @@ from bulletins.attachments import PDF
 from bulletins.models import Marking
 from bulletins.services import add_attachment, amend_bulletin, create_draft, publish_bulletin
 from tests import test_route_policy as route_policy
-from tests.bulletins.helpers import days_ago, record
 from tests.conftest import PASSWORD, totp_code
+from tests.threat_levels.helpers import days_ago, record
 
 pytestmark = pytest.mark.django_db
 

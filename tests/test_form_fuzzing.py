@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Invitation, Membership, User
-from bulletins.models import Bulletin, ThreatLevelChange, ThreatLevelScope
+from bulletins.models import Bulletin
+from threat_levels.models import ThreatLevelChange, ThreatLevelScope
 
 pytestmark = pytest.mark.django_db
 

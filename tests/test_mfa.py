@@ -7,11 +7,11 @@ from django.http import HttpResponse
 from django.test import Client
 
 from accounts.models import AuditEvent
-from bulletins.models import ThreatLevelScope
 from portal.access import require
-from tests.bulletins.helpers import days_ago, record
 from tests.conftest import PASSWORD, totp_code
 from tests.factories import UserFactory
+from tests.threat_levels.helpers import days_ago, record
+from threat_levels.models import ThreatLevelScope
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ and only to them, and never with an old threat level (portal/public_pages.py).""
 import pytest
 from django.conf import settings
 
-from tests.bulletins.helpers import days_ago, record
+from tests.threat_levels.helpers import days_ago, record
 
 pytestmark = pytest.mark.django_db
 

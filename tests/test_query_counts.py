@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from bulletins import services
-from bulletins.models import Alert, Bulletin, Delivery, Marking, ThreatLevelScope
+from bulletins.models import Alert, Bulletin, Delivery, Marking
 from tests.factories import MembershipFactory, UserFactory
+from threat_levels.models import ThreatLevelScope
+from threat_levels.services import record_threat_level
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +81,7 @@ class World:
                     alert=self.alert, user=person, status=Delivery.Status.SENT, attempts=1,
                     sent_at=timezone.now(), message_id=f"<{number}@portal.example>",
                 )  # fmt: skip
-            services.record_threat_level(
+            record_threat_level(
                 scope=self.scope, level=["SEVERE", "SUBSTANTIAL"][self.levels % 2],
                 effective_at=start + timedelta(days=30 * self.levels), note=f"Change {number}.",
                 recorded_by=self.officer, send_alert=False,

@@ -23,11 +23,7 @@ from accounts.invitations import SectorRole, create_invitation
 from accounts.models import Invitation, Membership
 from bulletins.attachments import PDF
 from bulletins.models import Alert, Bulletin, Marking
-from bulletins.services import (
-    add_attachment,
-    create_draft,
-    publish_bulletin,
-)
+from bulletins.services import add_attachment, create_draft, publish_bulletin
 from tests.factories import MembershipFactory, UserFactory
 
 PERSONAS = ("anonymous", "half", "isl", "other_isl", "ncpp", "admin")

@@ -21,8 +21,9 @@ from django.utils import timezone
 from lxml import html
 
 from accounts.models import NCPP_STAFF_GROUP, AuditEvent, Membership, Sector, User
-from bulletins.models import Alert, ThreatLevelChange, ThreatLevelScope
+from bulletins.models import Alert
 from tests.conftest import PASSWORD, make_person, totp_code
+from threat_levels.models import ThreatLevelChange, ThreatLevelScope
 
 pytestmark = pytest.mark.django_db
 

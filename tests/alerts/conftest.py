@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from bulletins.models import Delivery, ThreatLevelScope
-from bulletins.services import record_threat_level
+from bulletins.models import Delivery
+from threat_levels.models import ThreatLevelScope
+from threat_levels.services import record_threat_level
 
 
 def make_people(count: int, prefix: str = "person") -> list[User]:

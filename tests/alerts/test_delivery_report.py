@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from bulletins.models import Alert, Delivery, ThreatLevelScope
-from bulletins.services import record_threat_level
+from bulletins.models import Alert, Delivery
+from threat_levels.models import ThreatLevelScope
+from threat_levels.services import record_threat_level
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from accounts.invitations import create_invitation
 from bulletins import digest
-from bulletins.models import Marking, ThreatLevelScope
-from bulletins.services import create_draft, publish_bulletin, record_threat_level
+from bulletins.models import Marking
+from bulletins.services import create_draft, publish_bulletin
 from bulletins.tasks import send_acknowledgement_reminders
 from tests.factories import MembershipFactory, UserFactory
+from threat_levels.models import ThreatLevelScope
+from threat_levels.services import record_threat_level
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 

@@ -12,10 +12,11 @@ from celery import Celery
 from django.utils import timezone
 
 from bulletins import delivery
-from bulletins.models import Alert, Delivery, ThreatLevelChange
+from bulletins.models import Alert, Delivery
 from tests.alerts.conftest import deliveries, make_people, wait_until
 from tests.conftest import start_worker, stop_process, worker_environment
 from tests.processes import OwnRedis
+from threat_levels.models import ThreatLevelChange
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -63,8 +64,8 @@ def test_a_change_committed_while_redis_is_down_is_delivered_by_the_sweep(
     recorded = manage(
         "shell", "-c",
         "from django.utils import timezone;"
-        "from bulletins.models import ThreatLevelScope;"
-        "from bulletins.services import record_threat_level;"
+        "from threat_levels.models import ThreatLevelScope;"
+        "from threat_levels.services import record_threat_level;"
         "record_threat_level(scope=ThreatLevelScope.objects.get(slug='national'),"
         " level='SEVERE', effective_at=timezone.now(), note='Redis is down.', recorded_by=None)",
         REDIS_URL=own_redis.url,

@@ -1,7 +1,7 @@
 import pytest
 
-from bulletins.models import ThreatLevelChange
 from tests.browser.conftest import screenshot, sign_in
+from threat_levels.models import ThreatLevelChange
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -1,39 +1,25 @@
-"""seed_demo's threat-level history: the real, checked history, loaded once however often."""
+from datetime import date
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from bulletins.demo import HISTORY, seed_threat_levels
-from bulletins.models import Alert, ThreatLevelChange
-from bulletins.threat_levels import levels_in_force
-
-pytestmark = pytest.mark.django_db
+from accounts.demo import seed_demo
+from bulletins.demo import seed_bulletins, seed_threat_levels
+from bulletins.models import Bulletin, Marking
 
 
-def test_seed_demo_loads_the_history_of_both_scopes_once(settings):
-    settings.DEBUG = True
-
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    call_command("seed_demo", stdout=StringIO())
-
-    assert f"Threat-level history: {len(HISTORY)} changes added." in out.getvalue()
-    assert ThreatLevelChange.objects.count() == len(HISTORY)
-    assert seed_threat_levels() == 0
-    assert not Alert.objects.exists()  # history is corrected into place, not announced
-    assert all(change.is_correction for change in ThreatLevelChange.objects.all())
-
-
-def test_the_seeded_history_ends_at_the_levels_in_force_and_keeps_old_wording(db):
+def test_seed_loads_the_sample_as_published_in_2015_and_is_idempotent(db):
+    seed_demo()
     seed_threat_levels()
-
-    levels = {level.scope_slug: level for level in levels_in_force(timezone.now())}
-    assert levels["national"].level == "SEVERE"
-    assert timezone.localtime(levels["national"].since).date().isoformat() == "2026-04-30"
-    assert levels["northern-ireland"].level == "SUBSTANTIAL"
-    assert timezone.localtime(levels["northern-ireland"].since).date().isoformat() == "2024-03-06"
-    first_critical = ThreatLevelChange.objects.filter(level="CRITICAL").order_by("effective_at")[0]
-    assert first_critical.meaning == "an attack is expected imminently"
+    added = seed_bulletins()
+    assert added >= 5
+    sample = Bulletin.objects.get(title="CSSC Counter Terrorism Protective Sercurity Update")
+    assert sample.status == Bulletin.Status.PUBLISHED
+    assert timezone.localdate(sample.published_at) == date(2015, 12, 17)
+    assert sample.marking == Marking.CLEAR and sample.all_sectors
+    assert sample.threat_level_at_publication.level == "SEVERE"
+    assert len(sample.key_points) == 7
+    assert sample.reference == "NCPP-2015-0001"
+    others = Bulletin.objects.exclude(pk=sample.pk)
+    assert all(b.title.startswith("EXERCISE") for b in others)
+    assert {b.marking for b in others} >= {Marking.GREEN, Marking.AMBER, Marking.RED}
+    assert seed_bulletins() == 0

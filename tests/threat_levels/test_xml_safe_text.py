@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from bulletins.forms import ThreatLevelChangeForm
-from bulletins.models import ThreatLevelChange
 from portal.text import clean_text
+from threat_levels.forms import ThreatLevelChangeForm
+from threat_levels.models import ThreatLevelChange
 
 from .helpers import days_ago, record
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     many-to-many field, so the index is made here rather than in a model's Meta.
     """
 
-    dependencies = [("bulletins", "0007_delivery_created_at_index")]
+    dependencies = [("bulletins", "0001_initial")]
 
     operations = [
         migrations.RunSQL(

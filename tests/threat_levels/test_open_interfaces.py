@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
-from bulletins.models import ThreatLevel
+from threat_levels.models import ThreatLevel
 
 from .helpers import days_ago, record
 

@@ -8,7 +8,7 @@ DEFAULT_SCOPES = [
 
 
 def create_default_scopes(apps, schema_editor):
-    ThreatLevelScope = apps.get_model("bulletins", "ThreatLevelScope")
+    ThreatLevelScope = apps.get_model("threat_levels", "ThreatLevelScope")
     for slug, name, position in DEFAULT_SCOPES:
         ThreatLevelScope.objects.get_or_create(
             slug=slug, defaults={"name": name, "position": position, "public": True}
@@ -16,13 +16,13 @@ def create_default_scopes(apps, schema_editor):
 
 
 def remove_default_scopes(apps, schema_editor):
-    ThreatLevelScope = apps.get_model("bulletins", "ThreatLevelScope")
+    ThreatLevelScope = apps.get_model("threat_levels", "ThreatLevelScope")
     ThreatLevelScope.objects.filter(
         slug__in=[slug for slug, _, _ in DEFAULT_SCOPES], changes__isnull=True
     ).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bulletins", "0001_initial")]
+    dependencies = [("threat_levels", "0001_initial")]
 
     operations = [migrations.RunPython(create_default_scopes, remove_default_scopes)]

@@ -1,4 +1,5 @@
-"""The threat level in force for each scope: worked out from the history, served from the cache.
+"""Reads of the threat-level history: the change in force at a moment, and the levels in force
+for each scope, worked out from the history and served from the cache (the banner's reading).
 
 Every page shows it, so it is read from the cache; the cache is refreshed when
 a change commits, and an entry never outlives the next scheduled change, so a
@@ -15,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .models import ThreatLevel, ThreatLevelChange
+from .models import ThreatLevel, ThreatLevelChange, ThreatLevelScope
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,16 @@ class LevelInForce:
     @property
     def level_rank(self) -> int:
         return ThreatLevel(self.level).rank
+
+
+def change_in_force(scope: ThreatLevelScope | str, at: datetime) -> ThreatLevelChange | None:
+    """The change of `scope` (a scope, or its slug) in force at the moment `at`, if any."""
+    changes = ThreatLevelChange.objects.filter(effective_at__lte=at)
+    if isinstance(scope, str):
+        changes = changes.filter(scope__slug=scope)
+    else:
+        changes = changes.filter(scope=scope)
+    return changes.order_by("-effective_at", "-id").first()
 
 
 def levels_in_force(at: datetime) -> list[LevelInForce]:

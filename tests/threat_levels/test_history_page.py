@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from bulletins.cap import cap_datetime
-from bulletins.models import ThreatLevel, ThreatLevelChange
+from threat_levels.cap import cap_datetime
+from threat_levels.models import ThreatLevel, ThreatLevelChange
 
 from .helpers import days_ago, record
 

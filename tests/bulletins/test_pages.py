@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from bulletins.models import Acknowledgement, Alert, Bulletin, BulletinRevision, Marking
-from bulletins.services import publish_bulletin, record_threat_level
-from bulletins.threat_levels import refresh_cached_levels
+from bulletins.services import publish_bulletin
+from threat_levels.selectors import refresh_cached_levels
+from threat_levels.services import record_threat_level
 
 from .conftest import make_bulletin
 

@@ -2,8 +2,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from bulletins.models import ThreatLevelChange, ThreatLevelScope
-from bulletins.services import record_threat_level
+from threat_levels.models import ThreatLevelChange, ThreatLevelScope
+from threat_levels.services import record_threat_level
 
 
 def record(

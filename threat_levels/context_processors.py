@@ -4,7 +4,7 @@ from django.utils.safestring import SafeString
 
 from portal.access import fully_signed_in
 
-from .threat_levels import entry_for
+from .selectors import entry_for
 
 # The banner as rendered, by the token of the threat-level entry it shows (a new token for
 # every change) and whether the reader is fully signed in. It is the same on every page, so
@@ -32,7 +32,7 @@ def threat_levels(request: HttpRequest) -> dict:
     def banner() -> SafeString:
         html = _BANNERS.get(key)
         if html is None:
-            html = render_to_string("includes/threat_level_banner.html", {"threat_levels": levels})
+            html = render_to_string("threat_levels/banner.html", {"threat_levels": levels})
             if len(_BANNERS) >= _BANNERS_KEPT:
                 _BANNERS.clear()
             _BANNERS[key] = html

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from bulletins.models import Alert, ThreatLevelChange
-from bulletins.threat_levels import levels_in_force
+from bulletins.models import Alert
+from threat_levels.models import ThreatLevelChange
+from threat_levels.selectors import levels_in_force
 
 from .helpers import days_ago, record
 
@@ -133,7 +134,7 @@ def test_a_rolled_back_change_leaves_no_history_row_and_no_alert(
     # The audit write is the last step; its failure must undo the change and its alert.
     with (
         django_capture_on_commit_callbacks() as callbacks,
-        mock.patch("bulletins.services.record_audit", side_effect=RuntimeError("disk full")),
+        mock.patch("threat_levels.services.record_audit", side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
         record(national, "SEVERE", recorded_by=ncpp_officer, send_alert=True)

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
-from bulletins.models import Alert, ThreatLevelChange
+from bulletins.models import Alert
+from threat_levels.models import ThreatLevelChange
 
 from .helpers import days_ago, record
 

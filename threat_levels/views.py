@@ -23,8 +23,8 @@ from .permissions import (
     is_open_information,
     visible_scopes,
 )
+from .selectors import LevelInForce, cached_levels_in_force, change_in_force
 from .services import record_threat_level
-from .threat_levels import LevelInForce, cached_levels_in_force
 
 # The change an officer has prepared but not yet confirmed.
 PENDING_CHANGE_KEY = "threat_level_pending_change"
@@ -147,9 +147,7 @@ def threat_level_confirm(request: HttpRequest) -> HttpResponse:
             return redirect("threat_level_history")
 
     moment = effective_at or timezone.now()
-    in_force = (
-        scope.changes.filter(effective_at__lte=moment).order_by("-effective_at", "-id").first()
-    )
+    in_force = change_in_force(scope, moment)
     preview = LevelInForce(
         scope_name=scope.name,
         scope_slug=scope.slug,

@@ -149,7 +149,7 @@ def test_an_amendment_an_attachment_and_a_new_level_show_on_the_bulletin_at_once
 
     from bulletins.attachments import PDF
     from bulletins.services import add_attachment
-    from tests.bulletins.helpers import days_ago, record
+    from tests.threat_levels.helpers import days_ago, record
 
     record(national, "SUBSTANTIAL", days_ago(30))
     bulletin = make_bulletin(ncpp_officer, body="First text.", sectors=[retail])

@@ -9,7 +9,7 @@ from django.template import loader
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from bulletins.context_processors import threat_levels
+from threat_levels.context_processors import threat_levels
 
 from .helpers import days_ago, record
 
@@ -60,7 +60,7 @@ def test_the_banner_costs_no_query_once_the_cache_is_warm(
 
     with django_assert_num_queries(0):
         context = threat_levels(anonymous_request())
-        html = loader.get_template("includes/threat_level_banner.html").render(context)
+        html = loader.get_template("threat_levels/banner.html").render(context)
 
     assert [(level.scope_slug, level.level) for level in context["threat_levels"]] == [
         ("national", "SEVERE"),
