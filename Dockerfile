@@ -25,6 +25,7 @@ COPY portal ./portal
 COPY accounts ./accounts
 COPY threat_levels ./threat_levels
 COPY bulletins ./bulletins
+COPY alerts ./alerts
 COPY templates ./templates
 COPY deploy/gunicorn.conf.py ./deploy/gunicorn.conf.py
 COPY --from=assets /build/build ./build

@@ -121,7 +121,7 @@ def start_smtp_sink() -> tuple[subprocess.Popen, int]:
 def fan_out_rate(scope, worker_env: dict) -> float:
     from django.utils import timezone
 
-    from bulletins.models import Delivery
+    from alerts.models import Delivery
     from threat_levels.services import record_threat_level
 
     worker = subprocess.Popen(

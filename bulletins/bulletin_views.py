@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Count,
     Exists,
     F,
     FilteredRelation,
@@ -47,7 +46,7 @@ from .bulletin_forms import (
     PublishForm,
     WithdrawForm,
 )
-from .models import Acknowledgement, Attachment, Bulletin, Delivery
+from .models import Acknowledgement, Attachment, Bulletin
 from .paste_import import parse_pasted_text
 from .permissions import (
     bulletin_audience,
@@ -248,16 +247,6 @@ def _detail_context(
     return {"bulletin": bulletin, "article": mark_safe(top + middle + rest)}  # noqa: S308
 
 
-def alerting_summary(bulletin) -> dict:
-    """For staff: how many people its alerts went to, how many failed, and the latest alert."""
-    summary = Delivery.objects.filter(alert__bulletin=bulletin).aggregate(
-        people=Count("user", distinct=True),
-        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED_PERMANENT)),
-    )
-    summary["latest_alert"] = bulletin.alerts.order_by("-created_at").first()
-    return summary
-
-
 @require(signed_in)
 @require_safe
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -295,8 +284,6 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context["reading"] = reading
     context["may_write"] = can_write_bulletins(request.user)
-    if context["may_write"] and not bulletin.is_draft:
-        context["alerting"] = alerting_summary(bulletin)
     if bulletin.is_draft:
         context["may_acknowledge"] = False
     elif audience[0] == "sectors":

@@ -1,4 +1,4 @@
-"""Who may do what with bulletins and their alerts. Every view asks here."""
+"""Who may do what with bulletins. Every view asks here."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from accounts.models import NCPP_STAFF_GROUP, Membership, User
 from accounts.permissions import groups_and_sectors, is_ncpp_staff
 
-from .models import Alert, Bulletin
+from .models import Bulletin
 
 
 def can_write_bulletins(user: User | AnonymousUser) -> bool:
@@ -64,26 +64,6 @@ def bulletin_audience(bulletin: Bulletin, people: QuerySet[User]) -> QuerySet[Us
     if not bulletin.all_sectors:
         memberships = memberships.filter(sector__in=bulletin.sectors.values("pk"))
     return people.filter(Exists(memberships))
-
-
-def alert_audience(alert: Alert, people: QuerySet[User]) -> QuerySet[User]:
-    """Those of `people` a bulletin alert goes to; a reminder skips those who acknowledged."""
-    if alert.bulletin_id is None:
-        return people.none()
-    bulletin = alert.bulletin
-    if alert.kind == Alert.Kind.ACKNOWLEDGEMENT_ESCALATION:
-        # The deputies of the sector whose lead has not acknowledged.
-        deputies = Membership.objects.filter(
-            user=OuterRef("pk"), sector=alert.sector_id, role=Membership.Role.DEPUTY
-        )
-        audience = people.filter(Exists(deputies))
-    else:
-        audience = bulletin_audience(bulletin, people)
-    if alert.kind in (Alert.Kind.ACKNOWLEDGEMENT_REMINDER, Alert.Kind.ACKNOWLEDGEMENT_ESCALATION):
-        audience = audience.exclude(
-            acknowledgements__bulletin=bulletin, acknowledgements__acknowledged_at__isnull=False
-        )
-    return audience
 
 
 # --- The audit log: who did what to which bulletin, and what it says only for its readers -------

@@ -15,14 +15,13 @@ from threat_levels.selectors import change_in_force
 
 from .models import (
     Acknowledgement,
-    Alert,
     Attachment,
     Bulletin,
     BulletinRevision,
     ReferenceCounter,
 )
 from .search import update_search_vector
-from .tasks import queue_alert
+from .signals import bulletin_to_announce
 
 # What an amendment may change; the marking and the audience stay as published.
 AMENDABLE_FIELDS = (
@@ -45,6 +44,13 @@ DRAFT_FIELDS = (
 def national_level_at(moment: datetime) -> ThreatLevelChange | None:
     """The national scope's change in force at `moment`."""
     return change_in_force("national", moment)
+
+
+def _announce(bulletin: Bulletin, event: str, *, actor: User, note: str = "") -> None:
+    """Have the alerts app write this change's Alert, in the caller's transaction."""
+    bulletin_to_announce.send(
+        sender=Bulletin, bulletin=bulletin, event=event, actor=actor, note=note
+    )
 
 
 def allocate_reference(moment: datetime) -> str:
@@ -134,10 +140,7 @@ def publish_bulletin(
         bulletin.save()
         update_search_vector(bulletin)
         if send_alert:
-            alert = Alert.objects.create(
-                kind=Alert.Kind.BULLETIN_PUBLISHED, bulletin=bulletin, created_by=publisher
-            )
-            queue_alert(alert)
+            _announce(bulletin, "published", actor=publisher)
         record_audit(
             "bulletin.published" if send_alert else "bulletin.published_without_alert",
             actor=publisher,
@@ -189,13 +192,7 @@ def amend_bulletin(
         bulletin.save()
         update_search_vector(bulletin)
         if realert:
-            alert = Alert.objects.create(
-                kind=Alert.Kind.BULLETIN_AMENDED,
-                bulletin=bulletin,
-                created_by=actor,
-                note=what_changed,
-            )
-            queue_alert(alert)
+            _announce(bulletin, "amended", actor=actor, note=what_changed)
         record_audit(
             "bulletin.amended",
             actor=actor,
@@ -229,10 +226,7 @@ def withdraw_bulletin(
         bulletin.withdrawn_reason = reason
         bulletin.withdrawn_at = timezone.now()
         bulletin.save()
-        alert = Alert.objects.create(
-            kind=Alert.Kind.BULLETIN_WITHDRAWN, bulletin=bulletin, created_by=actor, note=reason
-        )
-        queue_alert(alert)
+        _announce(bulletin, "withdrawn", actor=actor, note=reason)
         record_audit(
             "bulletin.withdrawn",
             actor=actor,

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "threat_levels",
     "bulletins",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -179,14 +180,14 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0},
-    "sweep-alerts": {"task": "bulletins.tasks.sweep_alerts", "schedule": 60.0},
+    "sweep-alerts": {"task": "alerts.tasks.sweep_alerts", "schedule": 60.0},
     "acknowledgement-reminders": {
-        "task": "bulletins.tasks.send_acknowledgement_reminders",
+        "task": "alerts.tasks.send_acknowledgement_reminders",
         "schedule": 15 * 60.0,
     },
     # 07:00 UK time (CELERY_TIMEZONE), every day.
     "daily-digest": {
-        "task": "bulletins.tasks.send_daily_digest",
+        "task": "alerts.tasks.send_daily_digest",
         "schedule": crontab(hour=7, minute=0),
     },
 }

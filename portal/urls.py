@@ -18,7 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("manage/", include("accounts.manage_urls")),
-    path("alerts/", include("bulletins.alert_urls")),
+    path("alerts/", include("alerts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ["manage.py", "portal", "accounts", "threat_levels", "bulletins", "templates"]
+PROJECT_PARTS = [
+    "manage.py",
+    "portal",
+    "accounts",
+    "threat_levels",
+    "bulletins",
+    "alerts",
+    "templates",
+]
 
 
 @pytest.fixture

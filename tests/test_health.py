@@ -52,7 +52,7 @@ def test_healthz_reveals_no_configuration(client, settings):
 def test_healthz_tells_an_anonymous_caller_the_status_and_nothing_of_the_alert_traffic(
     client, isl, other_isl, outsider
 ):
-    from bulletins.models import Alert, Delivery
+    from alerts.models import Alert, Delivery
 
     alert = Alert.objects.create(kind=Alert.Kind.ACKNOWLEDGEMENT_REMINDER)
     now = timezone.now()

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Membership
+from alerts.models import Alert, Delivery
 from bulletins import services
-from bulletins.models import Alert, Bulletin, Delivery, Marking
+from bulletins.models import Bulletin, Marking
 from tests.factories import MembershipFactory, UserFactory
 from threat_levels.models import ThreatLevelScope
 from threat_levels.services import record_threat_level

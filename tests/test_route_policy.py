@@ -21,8 +21,9 @@ from django.urls import URLResolver, get_resolver
 
 from accounts.invitations import SectorRole, create_invitation
 from accounts.models import Invitation, Membership
+from alerts.models import Alert
 from bulletins.attachments import PDF
-from bulletins.models import Alert, Bulletin, Marking
+from bulletins.models import Bulletin, Marking
 from bulletins.services import add_attachment, create_draft, publish_bulletin
 from tests.factories import MembershipFactory, UserFactory
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from lxml import html
 
 from accounts.models import NCPP_STAFF_GROUP, AuditEvent, Membership, Sector, User
-from bulletins.models import Alert
+from alerts.models import Alert
 from tests.conftest import PASSWORD, make_person, totp_code
 from threat_levels.models import ThreatLevelChange, ThreatLevelScope
 

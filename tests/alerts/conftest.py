@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from bulletins.models import Delivery
+from alerts.models import Delivery
 from threat_levels.models import ThreatLevelScope
 from threat_levels.services import record_threat_level
 

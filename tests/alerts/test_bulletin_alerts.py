@@ -3,7 +3,8 @@
 import pytest
 
 from accounts.models import Membership
-from bulletins.models import Delivery, Marking
+from alerts.models import Delivery
+from bulletins.models import Marking
 from bulletins.services import create_draft, publish_bulletin
 from tests.alerts.conftest import deliveries, make_people, wait_until
 from tests.factories import SectorFactory, UserFactory

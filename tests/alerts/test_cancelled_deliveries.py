@@ -13,10 +13,11 @@ from lxml import html
 
 from accounts.models import Membership
 from accounts.services import deactivate_person, remove_member
-from bulletins import delivery
-from bulletins.models import Alert, Delivery, Marking
+from alerts import delivery
+from alerts.models import Alert, Delivery
+from alerts.tasks import sweep_alerts
+from bulletins.models import Marking
 from bulletins.services import create_draft, publish_bulletin
-from bulletins.tasks import sweep_alerts
 from tests.alerts.conftest import change_level, make_people, wait_until
 from tests.factories import MembershipFactory, SectorFactory, UserFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from bulletins.models import Alert, Delivery
+from alerts.models import Alert, Delivery
 from threat_levels.models import ThreatLevelScope
 from threat_levels.services import record_threat_level
 

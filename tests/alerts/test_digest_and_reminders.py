@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Membership
-from bulletins import digest
-from bulletins.models import Acknowledgement, Alert, Delivery, Digest, Marking
+from alerts import digest
+from alerts.models import Alert, Delivery, Digest
+from alerts.tasks import send_acknowledgement_reminders
+from bulletins.models import Acknowledgement, Marking
 from bulletins.services import create_draft, publish_bulletin
-from bulletins.tasks import send_acknowledgement_reminders
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]

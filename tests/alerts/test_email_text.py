@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.invitations import create_invitation
-from bulletins import digest
+from alerts import digest
+from alerts.tasks import send_acknowledgement_reminders
 from bulletins.models import Marking
 from bulletins.services import create_draft, publish_bulletin
-from bulletins.tasks import send_acknowledgement_reminders
 from tests.factories import MembershipFactory, UserFactory
 from threat_levels.models import ThreatLevelScope
 from threat_levels.services import record_threat_level

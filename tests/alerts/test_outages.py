@@ -11,8 +11,8 @@ import pytest
 from celery import Celery
 from django.utils import timezone
 
-from bulletins import delivery
-from bulletins.models import Alert, Delivery
+from alerts import delivery
+from alerts.models import Alert, Delivery
 from tests.alerts.conftest import deliveries, make_people, wait_until
 from tests.conftest import start_worker, stop_process, worker_environment
 from tests.processes import OwnRedis
@@ -95,7 +95,7 @@ def test_a_worker_killed_mid_fan_out_loses_nobody(own_redis, own_worker, smtp, n
     smtp.handler.script.delay = 0.003  # a busy relay, so the kill lands mid-way
 
     worker = own_worker()
-    conveyor.send_task("bulletins.tasks.fan_out_alert", args=[alert.pk])
+    conveyor.send_task("alerts.tasks.fan_out_alert", args=[alert.pk])
     wait_until(lambda: len(smtp.handler.messages()) >= 300, timeout=90, what="300 messages")
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
@@ -107,8 +107,8 @@ def test_a_worker_killed_mid_fan_out_loses_nobody(own_redis, own_worker, smtp, n
     settings.ALERTS_STUCK_AFTER_SECONDS = 0
     settings.ALERTS_LOST_AFTER_SECONDS = 0
     delivery.sweep(
-        queue_fan_out=lambda pk: conveyor.send_task("bulletins.tasks.fan_out_alert", args=[pk]),
-        queue_batch=lambda ids: conveyor.send_task("bulletins.tasks.send_deliveries", args=[ids]),
+        queue_fan_out=lambda pk: conveyor.send_task("alerts.tasks.fan_out_alert", args=[pk]),
+        queue_batch=lambda ids: conveyor.send_task("alerts.tasks.send_deliveries", args=[ids]),
     )
     own_worker()
 

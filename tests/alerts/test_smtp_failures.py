@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from bulletins.models import Delivery
+from alerts.models import Delivery
 from tests.alerts.conftest import change_level, deliveries, make_people, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

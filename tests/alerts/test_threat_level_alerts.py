@@ -7,8 +7,8 @@ import pytest
 from django.db import transaction
 
 from accounts.models import User
-from bulletins import delivery
-from bulletins.models import Alert, Delivery
+from alerts import delivery
+from alerts.models import Alert, Delivery
 from tests.alerts.conftest import change_level, deliveries, make_people, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -83,7 +83,7 @@ def test_two_quick_changes_give_two_emails_per_person_in_order(celery_worker, sm
 
 
 def test_the_fan_out_run_twice_at_once_sends_one_message_per_person(celery_worker, smtp, national):
-    from bulletins.tasks import fan_out_alert
+    from alerts.tasks import fan_out_alert
 
     make_people(150)
     with transaction.atomic():

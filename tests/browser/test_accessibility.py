@@ -14,8 +14,9 @@ from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership
+from alerts.models import Alert
 from bulletins.attachments import PDF
-from bulletins.models import Alert, Bulletin, Marking
+from bulletins.models import Bulletin, Marking
 from bulletins.services import add_attachment, create_draft, publish_bulletin
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot, sign_in
 from tests.factories import MembershipFactory, UserFactory

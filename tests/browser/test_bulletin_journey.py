@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Membership
-from bulletins.models import Acknowledgement, Alert, Bulletin
+from alerts.models import Alert
+from bulletins.models import Acknowledgement, Bulletin
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import make_person
 from tests.factories import MembershipFactory, SectorFactory

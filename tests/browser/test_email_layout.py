@@ -2,8 +2,9 @@
 
 import pytest
 
-from bulletins.messages import render_alert
-from bulletins.models import Alert, Marking
+from alerts.messages import render_alert
+from alerts.models import Alert
+from bulletins.models import Marking
 from bulletins.services import create_draft, publish_bulletin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]

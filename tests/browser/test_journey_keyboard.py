@@ -3,7 +3,8 @@ would: Tab to move, type to fill, Space to choose, Enter to go."""
 
 import pytest
 
-from bulletins.models import Alert, Bulletin
+from alerts.models import Alert
+from bulletins.models import Bulletin
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bulletins import digest
+from alerts import digest
 from bulletins.models import Bulletin, Marking
 from bulletins.services import amend_bulletin, create_draft, publish_bulletin
 from tests.conftest import make_person

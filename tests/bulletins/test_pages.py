@@ -6,7 +6,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from bulletins.models import Acknowledgement, Alert, Bulletin, BulletinRevision, Marking
+from alerts.models import Alert
+from bulletins.models import Acknowledgement, Bulletin, BulletinRevision, Marking
 from bulletins.services import publish_bulletin
 from threat_levels.selectors import refresh_cached_levels
 from threat_levels.services import record_threat_level

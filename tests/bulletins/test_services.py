@@ -4,9 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import AuditEvent, User
+from alerts.models import Alert
+from alerts.permissions import alert_audience
 from bulletins import services
-from bulletins.models import Acknowledgement, Alert, Bulletin, BulletinRevision, Marking
-from bulletins.permissions import alert_audience, can_see_bulletin, visible_bulletins
+from bulletins.models import Acknowledgement, Bulletin, BulletinRevision, Marking
+from bulletins.permissions import can_see_bulletin, visible_bulletins
 
 from .conftest import make_bulletin
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from alerts.models import Alert
 from bulletins.demo import HISTORY, seed_threat_levels
-from bulletins.models import Alert
 from threat_levels.models import ThreatLevelChange
 from threat_levels.selectors import levels_in_force
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from bulletins.models import Alert
+from alerts.models import Alert
 from threat_levels.models import ThreatLevelChange
 from threat_levels.selectors import levels_in_force
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
-from bulletins.models import Alert
+from alerts.models import Alert
 from threat_levels.models import ThreatLevelChange
 
 from .helpers import days_ago, record

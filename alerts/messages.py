@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from bulletins.models import Bulletin
 from portal.emails import make_message
 
-from .models import Alert, Bulletin
+from .models import Alert
 
 BULLETIN_ALERTS = {
     Alert.Kind.BULLETIN_PUBLISHED: ("", "A new bulletin has been published"),

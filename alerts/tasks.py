@@ -1,4 +1,4 @@
-"""Celery tasks for alerts: thin, each calls a plain function in bulletins.delivery."""
+"""Celery tasks for alerts: thin, each calls a plain function in alerts.delivery."""
 
 from celery import shared_task
 

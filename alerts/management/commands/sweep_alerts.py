@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from bulletins.tasks import sweep_alerts
+from alerts.tasks import sweep_alerts
 
 
 class Command(BaseCommand):

@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Sector, User
+from bulletins.models import Acknowledgement, Bulletin
 from portal.emails import make_message
 
 from .delivery import message_domain
 from .messages import bulletin_context, list_id
-from .models import Acknowledgement, Alert, Bulletin, Digest
+from .models import Alert, Digest
 
 logger = logging.getLogger(__name__)
 
