@@ -9,7 +9,7 @@ The portal runs as in production: gunicorn (2 sync workers, production settings:
 manifest static files, `__Host-` cookies, sessions in the cache and the database), on loopback,
 pinned to core 0 with taskset; wrk is pinned to core 1, and so is this script. Every request
 carries `X-Forwarded-Proto: https`, as the TLS proxy in front of gunicorn would add. The
-baseline is a trivial view (portal/bench_views.py, mounted only with PORTAL_BENCHMARK=1) that
+baseline is a trivial view (bench/views.py, routed only by bench/settings.py's URLconf) that
 answers "ok" through the same middleware and the same gunicorn. Signed-in requests, the
 baseline's included, go out in turn from 50 signed-in ISLs of all twelve sectors (one session
 each, made with force_login in the server's session store); public ones carry no cookie.
@@ -267,7 +267,12 @@ def free_port() -> int:
 
 
 def start_gunicorn(static_root: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, **ENV, "STATIC_ROOT": str(static_root), "PORTAL_BENCHMARK": "1"}
+    env = {
+        **os.environ,
+        **ENV,
+        "STATIC_ROOT": str(static_root),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
     with open(log, "ab") as out:
         server = subprocess.Popen(
             [*pin(SERVER_CPU), sys.executable, "-m", "gunicorn", "portal.wsgi:application",

@@ -20,6 +20,7 @@ PROJECT_PARTS = [
     "threat_levels",
     "bulletins",
     "alerts",
+    "demo",
     "templates",
 ]
 

@@ -11,9 +11,7 @@ from tests.factories import MembershipFactory, SectorFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2] / "bulletins" / "fixtures" / "cssc-update-2015-12-17.txt"
-)
+SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "fixtures" / "cssc-update-2015-12-17.txt"
 TITLE = "CSSC Counter Terrorism Protective Sercurity Update"
 
 

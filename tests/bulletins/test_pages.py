@@ -14,9 +14,7 @@ from threat_levels.services import record_threat_level
 
 from .conftest import make_bulletin
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2] / "bulletins" / "fixtures" / "cssc-update-2015-12-17.txt"
-)
+SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "fixtures" / "cssc-update-2015-12-17.txt"
 
 
 def test_pasting_shows_the_structured_draft_before_anything_is_saved(client, ncpp_officer):

@@ -6,9 +6,7 @@ from hypothesis import strategies as st
 
 from bulletins.paste_import import parse_pasted_text
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2] / "bulletins" / "fixtures" / "cssc-update-2015-12-17.txt"
-)
+SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "fixtures" / "cssc-update-2015-12-17.txt"
 
 
 def test_the_sample_yields_its_title_source_and_summary():

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import current_code, demo_people, demo_totp_secret
+from demo.people import current_code, demo_people, demo_totp_secret
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership, Sector, User
+from accounts.models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership, Sector, User
 
 DEMO_PASSWORD = "demo-portal-password"
 

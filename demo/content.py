@@ -13,12 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Sector, User
+from bulletins.models import Bulletin, Marking
+from bulletins.paste_import import parse_pasted_text
+from bulletins.services import create_draft, publish_bulletin
 from threat_levels.models import ThreatLevel, ThreatLevelChange, ThreatLevelScope
 from threat_levels.services import record_threat_level
-
-from .models import Bulletin, Marking
-from .paste_import import parse_pasted_text
-from .services import create_draft, publish_bulletin
 
 NATIONAL = "national"
 NORTHERN_IRELAND = "northern-ireland"

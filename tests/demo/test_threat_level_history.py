@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alerts.models import Alert
-from bulletins.demo import HISTORY, seed_threat_levels
+from demo.content import HISTORY, seed_threat_levels
 from threat_levels.models import ThreatLevelChange
 from threat_levels.selectors import levels_in_force
 

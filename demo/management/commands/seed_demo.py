@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_PASSWORD, seed_demo
-from bulletins.demo import seed_bulletins, seed_threat_levels
+from demo.content import seed_bulletins, seed_threat_levels
+from demo.people import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The benchmark's baseline: the cheapest page Django can serve through the full middleware.
 
-Mounted only when PORTAL_BENCHMARK=1 is set in the environment (see portal/urls.py), so it is
-never a route of the real service; bench/load.py sets it for the gunicorn it starts.
+Routed only by bench/urls.py, the URLconf of bench/settings.py, which bench/load.py gives the
+gunicorn it starts; never a route of the real service.
 """
 
 from django.http import HttpRequest, HttpResponse

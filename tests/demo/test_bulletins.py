@@ -2,9 +2,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from accounts.demo import seed_demo
-from bulletins.demo import seed_bulletins, seed_threat_levels
 from bulletins.models import Bulletin, Marking
+from demo.content import seed_bulletins, seed_threat_levels
+from demo.people import seed_demo
 
 
 def test_seed_loads_the_sample_as_published_in_2015_and_is_idempotent(db):

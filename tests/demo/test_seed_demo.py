@@ -3,9 +3,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Sector, User
 from accounts.permissions import is_isl, is_ncpp_staff, is_portal_admin
+from demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
