@@ -5,13 +5,10 @@ see one gets 404 whichever page, file or export they ask for.
 """
 
 import csv
-import hashlib
 import logging
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     Exists,
     F,
@@ -25,14 +22,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.audit import record_audit
 from accounts.models import Membership, User
 from portal.access import require, signed_in
-from portal.pagination import PageWithTotalPaginator
+from portal.pagination import CachedCountPaginator, PageWithTotalPaginator, paginate
 from threat_levels.selectors import entry_for
 
 from . import listing, services
@@ -59,8 +55,8 @@ from .search import search_bulletins
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
-# A page's total is kept this long at most, even if nothing changes (docs/performance.md).
-COUNT_CACHE_SECONDS = 5 * 60
+# The list and search pages link more pages either side of the current one than the others.
+PAGE_LINKS = {"on_each_side": 3, "on_ends": 2}
 # The list and search pages show a row per bulletin: the wide columns stay in the database.
 LIST_DEFERRED = ("body", "search_vector", "key_points", "withdrawn_reason")
 
@@ -82,48 +78,17 @@ def with_reading(bulletins: QuerySet[Bulletin], user: User) -> QuerySet[Bulletin
     )
 
 
-class CachedCountPaginator(Paginator):
-    """A paginator whose total comes from the cache while nothing it depends on has changed.
-
-    Counting every bulletin a person may see is the one part of the list and search pages
-    that grows with the data (a scan of all of them). The total is cached under the count
-    query's own SQL and parameters (so the person, their filters and words are in the key)
-    and a stamp of what could change it: the latest change to any bulletin (every publish,
-    amendment, withdrawal and draft edit saves the bulletin) and the person's sectors.
-    """
-
-    def __init__(self, object_list, per_page, *, stamp) -> None:
-        super().__init__(object_list, per_page)
-        self.stamp = stamp
-
-    @cached_property
-    def count(self) -> int:
-        try:
-            sql, params = self.object_list.query.sql_with_params()
-        except EmptyResultSet:  # .none(): nothing to count
-            return 0
-        digest = hashlib.sha256(repr((sql, params, self.stamp)).encode()).hexdigest()
-        key = f"bulletins:count:{digest}"
-        try:
-            total = cache.get(key)
-        except Exception:
-            logger.exception("Could not read a page count from the cache")
-            total = None
-        if total is None:
-            total = super().count
-            try:
-                cache.set(key, total, COUNT_CACHE_SECONDS)
-            except Exception:
-                logger.exception("Could not store a page count in the cache")
-        return total
-
-
-def _page(request: HttpRequest, items, audience: tuple) -> tuple[Page, list]:
+def _page(request: HttpRequest, items, audience: tuple) -> dict:
     # A total depends on the query, and on the bulletins and who is asking: any change to
     # a bulletin replaces the version (bulletins/listing.py), and the audience is in the stamp.
-    paginator = CachedCountPaginator(items, PAGE_SIZE, stamp=(listing.version(), audience))
-    page = paginator.get_page(request.GET.get("page"))
-    return page, list(paginator.get_elided_page_range(page.number))
+    return paginate(
+        request,
+        items,
+        PAGE_SIZE,
+        paginator_class=CachedCountPaginator,
+        stamp=(listing.version(), audience),
+        **PAGE_LINKS,
+    )
 
 
 def _filtered(request: HttpRequest, form: FilterForm, audience: tuple) -> QuerySet[Bulletin]:
@@ -160,8 +125,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
         bulletins = (
             _filtered(request, form, audience).defer(*LIST_DEFERRED).prefetch_related("sectors")
         )
-        page, page_range = _page(request, bulletins, audience)
-        return {"form": form, "page_obj": page, "page_range": page_range}
+        return {"form": form, **_page(request, bulletins, audience)}
 
     kept = listing.kept_results(request, audience, "bulletins/_list_results.html", results)
     return render(request, "bulletins/list.html", {"results": kept})
@@ -175,7 +139,7 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
     words = form.cleaned_data["q"] if form.is_valid() else ""
 
     def results() -> dict:
-        page = page_range = None
+        pages = {"page_obj": None, "page_range": None}
         if words:
             # Narrowed to what the person may see before any matching is done.
             matches = (
@@ -185,10 +149,10 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
             )
             # Ranking looks at every match before it returns the best 20, so the total is
             # counted in that same pass (portal/pagination.py).
-            paginator = PageWithTotalPaginator(matches, PAGE_SIZE)
-            page = paginator.get_page(request.GET.get("page"))
-            page_range = list(paginator.get_elided_page_range(page.number))
-        return {"form": form, "words": words, "page_obj": page, "page_range": page_range}
+            pages = paginate(
+                request, matches, PAGE_SIZE, paginator_class=PageWithTotalPaginator, **PAGE_LINKS
+            )
+        return {"form": form, "words": words, **pages}
 
     kept = listing.kept_results(request, audience, "bulletins/_search_results.html", results)
     return render(request, "bulletins/search.html", {"words": words, "results": kept})

@@ -1,18 +1,41 @@
+"""The one way pages are paginated: `paginate`, with a paginator that counts the rows as suits
+the query (Django's COUNT, a count kept in the cache, or the total learnt with the page)."""
+
+import hashlib
+import logging
 from typing import Any
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
+from django.utils.functional import cached_property
+
+logger = logging.getLogger(__name__)
+
+# A page's total is kept this long at most, even if nothing changes (docs/performance.md).
+COUNT_CACHE_SECONDS = 5 * 60
 
 
-def paginate(request: HttpRequest, items: QuerySet, per_page: int = 50) -> dict[str, Any]:
+def paginate(
+    request: HttpRequest,
+    items: QuerySet,
+    per_page: int = 50,
+    *,
+    paginator_class: type[Paginator] = Paginator,
+    on_each_side: int = 1,
+    on_ends: int = 1,
+    **paginator_options: Any,
+) -> dict[str, Any]:
     """The page asked for (`?page=`), with the page numbers to show around it, for
     templates/includes/pagination.html."""
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    paginator = paginator_class(items, per_page, **paginator_options)
+    page = paginator.get_page(request.GET.get("page"))
     return {
         "page_obj": page,
         "page_range": list(
-            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+            paginator.get_elided_page_range(page.number, on_each_side=on_each_side, on_ends=on_ends)
         ),
     }
 
@@ -55,3 +78,38 @@ class PageWithTotalPaginator(Paginator):
             return super().get_page(number)
         self.__dict__["count"] = total
         return self._get_page(rows, number, self)
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total comes from the cache while nothing it depends on has changed.
+
+    For a count that grows with the data, such as every bulletin a person may see on the
+    bulletin list. The total is cached under the count query's own SQL and parameters (so the
+    person, their filters and words are in the key) and a `stamp` of what could change it,
+    given by the caller (for bulletins: the bulletins' version and the person's audience).
+    """
+
+    def __init__(self, object_list, per_page, *, stamp) -> None:
+        super().__init__(object_list, per_page)
+        self.stamp = stamp
+
+    @cached_property
+    def count(self) -> int:
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:  # .none(): nothing to count
+            return 0
+        digest = hashlib.sha256(repr((sql, params, self.stamp)).encode()).hexdigest()
+        key = f"pagination:count:{digest}"
+        try:
+            total = cache.get(key)
+        except Exception:
+            logger.exception("Could not read a page count from the cache")
+            total = None
+        if total is None:
+            total = super().count
+            try:
+                cache.set(key, total, COUNT_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Could not store a page count in the cache")
+        return total
