@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import require
+from portal.csv_safety import spreadsheet_safe
 from portal.pagination import paginate
 
 from .audit import record_audit, rows_for_reader
@@ -508,15 +509,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value: object) -> str:
-    """Spreadsheets run a cell that starts like a formula; a leading quote keeps it text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -531,7 +523,7 @@ def _audit_csv_rows(events: QuerySet[AuditEvent], reader: User) -> Iterator[str]
     # As on the page: a row about a bulletin the admin may not read goes without its content.
     for event in rows_for_reader(events.iterator(chunk_size=2000), reader, batch_size=2000):
         yield writer.writerow(
-            _safe_cell(value)
+            spreadsheet_safe(value)
             for value in (
                 event.at.astimezone(UTC).isoformat(),
                 event.actor_email,

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.audit import record_audit
 from accounts.models import Membership, User
 from portal.access import require, signed_in
+from portal.csv_safety import spreadsheet_safe
 from portal.pagination import CachedCountPaginator, PageWithTotalPaginator, paginate
 from threat_levels.selectors import entry_for
 
@@ -605,13 +606,10 @@ def bulletin_readership(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _csv_cell(value) -> str:
-    """A cell as text a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
+    """A cell as text a spreadsheet will not run as a formula; a moment in UK time."""
     if hasattr(value, "isoformat"):
         return timezone.localtime(value).isoformat()
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_safe(value)
 
 
 @require(can_write_bulletins)
