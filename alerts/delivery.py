@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 from itertools import islice
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -28,6 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from portal.emails import mail_host
 
 from .messages import RenderedAlert, render_alert
 from .models import Alert, Delivery
@@ -246,10 +246,6 @@ def claim(delivery_ids: list[int]) -> list[Delivery]:
     )
 
 
-def message_domain() -> str:
-    return urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
-
-
 def send_batch(delivery_ids: list[int]) -> BatchResult:
     """Send each delivery as its own message over one SMTP connection.
 
@@ -275,7 +271,7 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
                 logger.exception("Could not build the message for delivery %s", delivery.pk)
                 fail(delivery, describe(error), result)
                 continue
-            message_id = make_msgid(domain=message_domain())
+            message_id = make_msgid(domain=mail_host())
             try:
                 # Opened by hand, so that one connection carries the whole batch.
                 if not opened:

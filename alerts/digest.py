@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Sector, User
 from bulletins.models import Acknowledgement, Bulletin
-from portal.emails import make_message
+from portal.emails import mail_host, make_message
 
-from .delivery import message_domain
 from .messages import bulletin_context, list_id
 from .models import Alert, Digest
 
@@ -90,7 +89,7 @@ def send_digest(person: User, day: date, bulletins: list[Bulletin], connection) 
         {"day": day, "items": [bulletin_context(bulletin) for bulletin in bulletins]},
         {"List-Id": list_id()},
     )
-    message.extra_headers["Message-ID"] = make_msgid(domain=message_domain())
+    message.extra_headers["Message-ID"] = make_msgid(domain=mail_host())
     try:
         connection.send_messages([message])
     except Exception as error:

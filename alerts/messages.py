@@ -8,13 +8,12 @@ content stays behind sign-in. An alert's email is the same for everyone it goes 
 
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from bulletins.models import Bulletin
-from portal.emails import make_message
+from portal.emails import mail_host, make_message
 
 from .models import Alert
 
@@ -69,8 +68,7 @@ class RenderedAlert:
 
 
 def list_id() -> str:
-    host = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
-    return f"{settings.SERVICE_NAME} alerts <alerts.{host}>"
+    return f"{settings.SERVICE_NAME} alerts <alerts.{mail_host()}>"
 
 
 def bulletin_context(bulletin: Bulletin) -> dict:

@@ -5,12 +5,20 @@ Only the HTML part is HTML: the subject and the plain-text part are rendered wit
 autoescaping off, so "O'Brien & Co" arrives as written, not as "O&#x27;Brien &amp; Co".
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 
 from .text import clean_line
+
+
+def mail_host() -> str:
+    """The portal's host name, from PORTAL_BASE_URL: the domain of its Message-IDs and List-Id,
+    and its CAP sender."""
+    return urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
 
 
 def render_plain(template_name: str, context: dict) -> str:

@@ -4,13 +4,13 @@ Public alerting systems ingest CAP; the Atom feed links each change to its messa
 """
 
 from datetime import datetime
-from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.emails import mail_host
 from portal.text import clean_text
 
 from .models import ThreatLevel, ThreatLevelChange
@@ -55,7 +55,7 @@ INSTRUCTION = (
 
 def cap_sender() -> str:
     """The portal's host name: unique to this sender, as CAP asks."""
-    return urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+    return mail_host()
 
 
 def cap_identifier(change: ThreatLevelChange) -> str:
