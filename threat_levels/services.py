@@ -6,19 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.audit import record_audit
 from accounts.models import User
+from portal.formats import uk_time
 from portal.text import clean_text
 
 from .models import ThreatLevel, ThreatLevelChange, ThreatLevelScope, official_meaning
 from .selectors import change_in_force, refresh_cached_levels
 from .signals import change_to_announce
-
-
-def _uk_time(value: datetime) -> str:
-    return date_format(timezone.localtime(value), "j F Y, H:i")
 
 
 def check_threat_level_change(
@@ -35,20 +31,20 @@ def check_threat_level_change(
     previous = change_in_force(scope, effective_at)
     if previous is not None and previous.effective_at == effective_at:
         raise ValidationError(
-            f"A change for {scope} already takes effect at {_uk_time(effective_at)}.",
+            f"A change for {scope} already takes effect at {uk_time(effective_at)}.",
             code="same_moment",
         )
     if previous is not None and previous.level == level:
         raise ValidationError(
             f"The threat level for {scope} is already {level} at that time "
-            f"(since {_uk_time(previous.effective_at)}). A change must change the level.",
+            f"(since {uk_time(previous.effective_at)}). A change must change the level.",
             code="same_level",
         )
     following = changes.filter(effective_at__gt=effective_at).order_by("effective_at", "id").first()
     if following is not None and following.level == level:
         raise ValidationError(
             f"A change to {level} for {scope} is already recorded to take effect at "
-            f"{_uk_time(following.effective_at)}.",
+            f"{uk_time(following.effective_at)}.",
             code="same_level_next",
         )
     return previous

@@ -7,11 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import User
 from portal.access import require
+from portal.formats import uk_date, uk_time
 
 from .cap import CAP_CONTENT_TYPE, build_cap_message
 from .chart import build_chart
@@ -28,10 +28,6 @@ from .services import record_threat_level
 
 # The change an officer has prepared but not yet confirmed.
 PENDING_CHANGE_KEY = "threat_level_pending_change"
-
-
-def _uk_time(value: datetime) -> str:
-    return date_format(timezone.localtime(value), "j F Y, H:i")
 
 
 @require_safe
@@ -58,7 +54,7 @@ def threat_level_history(request: HttpRequest) -> HttpResponse:
             count = sum(1 for change in rows if change.effective_at <= now)
             summary.append(
                 f"{scope.name}: {count} changes, {in_force.level} since "
-                f"{date_format(timezone.localtime(in_force.effective_at), 'j F Y')}."
+                f"{uk_date(in_force.effective_at)}."
             )
     chart = build_chart(history, now)
     return render(
@@ -176,13 +172,13 @@ def threat_level_confirm(request: HttpRequest) -> HttpResponse:
 def _recorded_message(change: ThreatLevelChange) -> str:
     if change.is_correction:
         return (
-            f"{change.scope}: the change to {change.level} from {_uk_time(change.effective_at)} "
+            f"{change.scope}: the change to {change.level} from {uk_time(change.effective_at)} "
             "is added to the history. Nobody will be emailed."
         )
     if change.effective_at > timezone.now():
         return (
             f"{change.scope}: the threat level will change to {change.level} at "
-            f"{_uk_time(change.effective_at)}. Everyone will be emailed."
+            f"{uk_time(change.effective_at)}. Everyone will be emailed."
         )
     return f"{change.scope}: the threat level is now {change.level}. Everyone will be emailed."
 
