@@ -36,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 8
-WAITING = [Delivery.Status.PENDING, Delivery.Status.FAILED_TEMPORARY]
 
 
 def stuck_after() -> timedelta:
@@ -109,7 +108,7 @@ def queue_pending(deliveries, queue_batch: Callable[[list[int]], None]) -> int:
     """Queue the pending deliveries among `deliveries` in batches, streamed from the database."""
     now = timezone.now()
     ids = (
-        deliveries.filter(status__in=WAITING, next_attempt_at__lte=now)
+        deliveries.filter(status__in=Delivery.TO_SEND, next_attempt_at__lte=now)
         .order_by("pk")
         .values_list("pk", flat=True)
         .iterator(chunk_size=2000)
@@ -230,7 +229,11 @@ def claim(delivery_ids: list[int]) -> list[Delivery]:
     with transaction.atomic():
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=delivery_ids, status__in=WAITING, next_attempt_at__lte=timezone.now())
+            .filter(
+                pk__in=delivery_ids,
+                status__in=Delivery.TO_SEND,
+                next_attempt_at__lte=timezone.now(),
+            )
             .order_by("pk")
             .values_list("pk", "alert_id", "user_id")
         )

@@ -151,6 +151,13 @@ class Delivery(models.Model):
         # No longer entitled when its turn came (removed from the sector, deactivated): never sent.
         CANCELLED = "cancelled", "Cancelled"
 
+    # "Waiting", wherever the portal says it (the Alerts sent page and its report): neither sent,
+    # nor failed for good, nor cancelled; still to be sent, or being sent now.
+    WAITING = [Status.PENDING, Status.SENDING, Status.FAILED_TEMPORARY]
+    # Of those, the ones a sender may claim (a "sending" one is already claimed; the sweep
+    # releases it if its worker died).
+    TO_SEND = [Status.PENDING, Status.FAILED_TEMPORARY]
+
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"

@@ -20,7 +20,7 @@ from .models import Alert, Delivery
 from .tasks import queue_alert
 
 S = Delivery.Status
-WAITING = [S.PENDING, S.SENDING, S.FAILED_TEMPORARY]
+WAITING = Delivery.WAITING
 
 
 def with_counts(alerts):
