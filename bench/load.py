@@ -372,9 +372,9 @@ def search_query_times(person) -> tuple[float, float]:
     its rows, as portal/pagination.py's page_with_total runs them): full text vs ILIKE."""
     from django.db.models import Q
 
-    from bulletins.bulletin_views import LIST_DEFERRED
     from bulletins.permissions import visible_bulletins
     from bulletins.search import search_bulletins
+    from bulletins.views import LIST_DEFERRED
     from portal.pagination import page_with_total
 
     def timed(make) -> float:

@@ -3,9 +3,9 @@
 from accounts.models import User
 from threat_levels.selectors import LevelInForce
 
-from .bulletin_views import with_reading
 from .models import Bulletin
 from .permissions import can_write_bulletins, visible_bulletins
+from .selectors import with_reading
 
 LIST_LENGTH = 5
 

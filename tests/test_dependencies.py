@@ -107,7 +107,7 @@ def test_no_app_imports_an_app_above_it_and_portal_uses_no_private_name(path):
         ("bulletins/services.py", "from alerts.tasks import queue_alert"),
         ("bulletins/views.py", "from demo.content import seed_bulletins"),
         ("alerts/views.py", "from bench.views import trivial"),
-        ("portal/views.py", "from bulletins.bulletin_views import _linked"),
+        ("portal/views.py", "from bulletins.views import _linked"),
         ("portal/views.py", "from threat_levels import selectors\nselectors._build_entry(1)"),
         ("portal/views.py", "import threat_levels.selectors as s\ns._timeout({}, 1)"),
     ],

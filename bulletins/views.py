@@ -33,7 +33,7 @@ from portal.pagination import CachedCountPaginator, PageWithTotalPaginator, pagi
 from threat_levels.selectors import entry_for
 
 from . import listing, services
-from .bulletin_forms import (
+from .forms import (
     AmendForm,
     AttachmentForm,
     BulletinForm,
@@ -68,15 +68,6 @@ def _visible(request: HttpRequest, pk: int, *related: str) -> Bulletin:
     if related:
         bulletins = bulletins.select_related(*related)
     return get_object_or_404(bulletins, pk=pk)
-
-
-def with_reading(bulletins: QuerySet[Bulletin], user: User) -> QuerySet[Bulletin]:
-    """Annotate whether `user` has read and acknowledged each bulletin, in the same query."""
-    mine = Acknowledgement.objects.filter(bulletin=OuterRef("pk"), user=user)
-    return bulletins.annotate(
-        is_read=Exists(mine.filter(first_read_at__isnull=False)),
-        is_acknowledged=Exists(mine.filter(acknowledged_at__isnull=False)),
-    )
 
 
 def _page(request: HttpRequest, items, audience: tuple) -> dict:
