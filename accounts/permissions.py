@@ -38,8 +38,3 @@ def is_ncpp_staff(user: User | AnonymousUser) -> bool:
 
 def is_portal_admin(user: User | AnonymousUser) -> bool:
     return _in_group(user, PORTAL_ADMINS_GROUP)
-
-
-def is_isl(user: User | AnonymousUser) -> bool:
-    """An Industry Sector Lead is anyone with a membership of a sector."""
-    return user.is_authenticated and user.is_active and user.memberships.exists()

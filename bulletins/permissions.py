@@ -54,10 +54,6 @@ def visible_bulletins(
     )
 
 
-def can_see_bulletin(user: User | AnonymousUser, bulletin: Bulletin) -> bool:
-    return visible_bulletins(user).filter(pk=bulletin.pk).exists()
-
-
 def bulletin_audience(bulletin: Bulletin, people: QuerySet[User]) -> QuerySet[User]:
     """Those of `people` a bulletin is addressed to: members of its sectors (of any, for all)."""
     memberships = Membership.objects.filter(user=OuterRef("pk"))

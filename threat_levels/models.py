@@ -129,7 +129,3 @@ class ThreatLevelChange(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{reverse('threat_level_history')}#change-{self.pk}"
-
-    @property
-    def level_rank(self) -> int:
-        return ThreatLevel(self.level).rank

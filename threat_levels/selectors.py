@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .models import ThreatLevel, ThreatLevelChange, ThreatLevelScope
+from .models import ThreatLevelChange, ThreatLevelScope
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +38,6 @@ class LevelInForce:
     meaning: str
     since: datetime
     note: str
-
-    @property
-    def level_rank(self) -> int:
-        return ThreatLevel(self.level).rank
 
 
 def change_in_force(scope: ThreatLevelScope | str, at: datetime) -> ThreatLevelChange | None:

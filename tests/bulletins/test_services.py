@@ -8,7 +8,7 @@ from alerts.models import Alert
 from alerts.permissions import alert_audience
 from bulletins import services
 from bulletins.models import Acknowledgement, Bulletin, BulletinRevision, Marking
-from bulletins.permissions import can_see_bulletin, visible_bulletins
+from bulletins.permissions import visible_bulletins
 
 from .conftest import make_bulletin
 
@@ -102,7 +102,7 @@ def test_withdrawing_alerts_with_the_reason(ncpp_officer, retail, isl):
     services.withdraw_bulletin(bulletin, reason="Superseded by events.", actor=ncpp_officer)
     alert = Alert.objects.get(bulletin=bulletin)
     assert (alert.kind, alert.note) == (Alert.Kind.BULLETIN_WITHDRAWN, "Superseded by events.")
-    assert can_see_bulletin(isl, bulletin)
+    assert visible_bulletins(isl).filter(pk=bulletin.pk).exists()
     assert AuditEvent.objects.filter(action="bulletin.withdrawn").count() == 1
 
 

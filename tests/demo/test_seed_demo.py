@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Sector, User
-from accounts.permissions import is_isl, is_ncpp_staff, is_portal_admin
+from accounts.permissions import is_ncpp_staff, is_portal_admin
 from demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_seed_demo_loads_a_dozen_sectors_and_a_person_per_role(settings):
     lead = User.objects.get(email="isl.retail@example.org")
     assert is_ncpp_staff(officer) and not is_portal_admin(officer)
     assert is_portal_admin(admin) and not is_ncpp_staff(admin)
-    assert is_isl(lead) and lead.memberships.get().role == Membership.Role.LEAD
+    assert lead.memberships.get().role == Membership.Role.LEAD
     assert lead.check_password(DEMO_PASSWORD)
 
 
