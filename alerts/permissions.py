@@ -23,6 +23,6 @@ def alert_audience(alert: Alert, people: QuerySet[User]) -> QuerySet[User]:
         audience = bulletin_audience(bulletin, people)
     if alert.kind in (Alert.Kind.ACKNOWLEDGEMENT_REMINDER, Alert.Kind.ACKNOWLEDGEMENT_ESCALATION):
         audience = audience.exclude(
-            acknowledgements__bulletin=bulletin, acknowledgements__acknowledged_at__isnull=False
+            readings__bulletin=bulletin, readings__acknowledged_at__isnull=False
         )
     return audience

@@ -9,7 +9,7 @@ class BulletinsConfig(AppConfig):
         from accounts.audit import register_restricted_objects
 
         # Receivers that mark kept list and search results out of date when bulletins change.
-        from . import listing  # noqa: F401
+        from . import kept  # noqa: F401
         from .permissions import AUDIT_PLAIN_KEYS, audit_label, bulletins_hidden_from
 
         # Audit rows name a bulletin by its reference; what it says is for its readers only.

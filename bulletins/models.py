@@ -208,14 +208,12 @@ class Attachment(models.Model):
         return self.filename
 
 
-class Acknowledgement(models.Model):
+class Reading(models.Model):
     """A person's reading of one bulletin: first seen, acknowledged, cascaded."""
 
-    bulletin = models.ForeignKey(
-        Bulletin, on_delete=models.CASCADE, related_name="acknowledgements"
-    )
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="readings")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="readings"
     )
     first_read_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -224,9 +222,7 @@ class Acknowledgement(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["bulletin", "user"], name="acknowledgement_one_per_person"
-            ),
+            models.UniqueConstraint(fields=["bulletin", "user"], name="reading_one_per_person"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import listing
+from . import kept
 from .models import Bulletin
 
 CONFIG = "english"
@@ -26,7 +26,7 @@ def update_search_vector(bulletin: Bulletin) -> None:
     if not uses_full_text_search():
         return
     # An update() sends no signal: kept search results are marked out of date here.
-    listing.changed()
+    kept.changed()
     key_points = Value(" ".join(bulletin.key_points or []), output_field=TextField())
     Bulletin.objects.filter(pk=bulletin.pk).update(
         search_vector=(

@@ -14,10 +14,10 @@ from threat_levels.models import ThreatLevelChange
 from threat_levels.selectors import change_in_force
 
 from .models import (
-    Acknowledgement,
     Attachment,
     Bulletin,
     BulletinRevision,
+    Reading,
     ReferenceCounter,
 )
 from .search import update_search_vector
@@ -238,7 +238,7 @@ def withdraw_bulletin(
     return bulletin
 
 
-def supersede(bulletin: Bulletin, *, author: User) -> Bulletin:
+def supersede_bulletin(bulletin: Bulletin, *, author: User) -> Bulletin:
     """A new draft that replaces `bulletin` once published; it starts as a copy of it."""
     if bulletin.is_draft:
         raise ValidationError("A draft cannot be superseded: edit it.", code="draft")
@@ -252,29 +252,30 @@ def supersede(bulletin: Bulletin, *, author: User) -> Bulletin:
     )
 
 
-def record_first_view(bulletin: Bulletin, user: User) -> None:
+def record_reading(bulletin: Bulletin, user: User) -> None:
     """Note when a person first opened a published bulletin. One query, whatever happened before."""
     if bulletin.is_draft:
         return
-    Acknowledgement.objects.bulk_create(
-        [Acknowledgement(bulletin=bulletin, user=user, first_read_at=timezone.now())],
+    Reading.objects.bulk_create(
+        [Reading(bulletin=bulletin, user=user, first_read_at=timezone.now())],
         ignore_conflicts=True,
     )
 
 
-def _reading(bulletin: Bulletin, user: User) -> Acknowledgement:
+def _lock_reading(bulletin: Bulletin, user: User) -> Reading:
+    """The person's reading of a published bulletin, locked for update; made if there is none."""
     if bulletin.is_draft:
         raise ValidationError("A draft cannot be acknowledged.", code="draft")
-    reading, _ = Acknowledgement.objects.select_for_update().get_or_create(
+    reading, _ = Reading.objects.select_for_update().get_or_create(
         bulletin=bulletin, user=user, defaults={"first_read_at": timezone.now()}
     )
     return reading
 
 
-def acknowledge(bulletin: Bulletin, user: User) -> Acknowledgement:
+def acknowledge_bulletin(bulletin: Bulletin, user: User) -> Reading:
     """A person's "I have read this". Acknowledging again changes nothing."""
     with transaction.atomic():
-        reading = _reading(bulletin, user)
+        reading = _lock_reading(bulletin, user)
         if reading.acknowledged_at is None:
             reading.acknowledged_at = timezone.now()
             reading.first_read_at = reading.first_read_at or reading.acknowledged_at
@@ -282,12 +283,12 @@ def acknowledge(bulletin: Bulletin, user: User) -> Acknowledgement:
     return reading
 
 
-def record_cascade(bulletin: Bulletin, user: User, *, count: int) -> Acknowledgement:
+def record_cascade(bulletin: Bulletin, user: User, *, count: int) -> Reading:
     """A person sent the bulletin on to `count` organisations of their sector (acknowledging it)."""
     if count < 0:
         raise ValidationError("The number of organisations cannot be negative.", code="negative")
     with transaction.atomic():
-        reading = _reading(bulletin, user)
+        reading = _lock_reading(bulletin, user)
         now = timezone.now()
         reading.acknowledged_at = reading.acknowledged_at or now
         reading.first_read_at = reading.first_read_at or now

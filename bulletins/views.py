@@ -14,7 +14,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
 )
@@ -26,13 +25,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.audit import record_audit
-from accounts.models import Membership, User
+from accounts.models import User
 from portal.access import require, signed_in
 from portal.csv_safety import spreadsheet_safe
 from portal.pagination import CachedCountPaginator, PageWithTotalPaginator, paginate
 from threat_levels.selectors import entry_for
 
-from . import listing, services
+from . import kept, services
 from .forms import (
     AmendForm,
     AttachmentForm,
@@ -43,7 +42,7 @@ from .forms import (
     PublishForm,
     WithdrawForm,
 )
-from .models import Acknowledgement, Attachment, Bulletin
+from .models import Attachment, Bulletin, Reading
 from .paste_import import parse_pasted_text
 from .permissions import (
     bulletin_audience,
@@ -52,6 +51,7 @@ from .permissions import (
     visible_bulletins,
 )
 from .search import search_bulletins
+from .selectors import readership
 
 logger = logging.getLogger(__name__)
 
@@ -72,13 +72,13 @@ def _visible(request: HttpRequest, pk: int, *related: str) -> Bulletin:
 
 def _page(request: HttpRequest, items, audience: tuple) -> dict:
     # A total depends on the query, and on the bulletins and who is asking: any change to
-    # a bulletin replaces the version (bulletins/listing.py), and the audience is in the stamp.
+    # a bulletin replaces the version (bulletins/kept.py), and the audience is in the stamp.
     return paginate(
         request,
         items,
         PAGE_SIZE,
         paginator_class=CachedCountPaginator,
-        stamp=(listing.version(), audience),
+        stamp=(kept.version(), audience),
         **PAGE_LINKS,
     )
 
@@ -119,8 +119,8 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
         )
         return {"form": form, **_page(request, bulletins, audience)}
 
-    kept = listing.kept_results(request, audience, "bulletins/_list_results.html", results)
-    return render(request, "bulletins/list.html", {"results": kept})
+    shown = kept.kept_results(request, audience, "bulletins/_list_results.html", results)
+    return render(request, "bulletins/list.html", {"results": shown})
 
 
 @require(signed_in)
@@ -146,8 +146,8 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
             )
         return {"form": form, "words": words, **pages}
 
-    kept = listing.kept_results(request, audience, "bulletins/_search_results.html", results)
-    return render(request, "bulletins/search.html", {"words": words, "results": kept})
+    shown = kept.kept_results(request, audience, "bulletins/_search_results.html", results)
+    return render(request, "bulletins/search.html", {"words": words, "results": shown})
 
 
 def _linked(
@@ -172,7 +172,7 @@ def _linked(
 def _detail_context(
     request: HttpRequest, bulletin: Bulletin, audience: tuple | None = None
 ) -> dict:
-    """The bulletin's part of its page: its own part, kept once rendered (bulletins/listing.py),
+    """The bulletin's part of its page: its own part, kept once rendered (bulletins/kept.py),
     with the links to other bulletins that this person may see put in."""
     levels = entry_for(request)["levels"]
     national = next((level for level in levels if level.scope_slug == "national"), None)
@@ -193,7 +193,7 @@ def _detail_context(
             ),
         }
 
-    (top, middle, rest), has_successors = listing.kept_article(bulletin, national, article)
+    (top, middle, rest), has_successors = kept.kept_article(bulletin, national, article)
     supersedes, superseded_by = _linked(request, bulletin, audience, has_successors)
     if superseded_by:
         top += render_to_string("bulletins/_superseded_by.html", {"superseded_by": superseded_by})
@@ -209,10 +209,10 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audience = reader_audience(request.user)
     # Only the bulletin's own row: what else its part of the page shows (the level when it was
     # published, its sectors and files) is read when that part is rendered, which is once per
-    # change to the bulletins (bulletins/listing.py). Links to other bulletins are read for
+    # change to the bulletins (bulletins/kept.py). Links to other bulletins are read for
     # each person, and only when there is one to make (_linked).
     # The person's own reading comes with it, in the same query: at most one row per person.
-    mine = FilteredRelation("acknowledgements", condition=Q(acknowledgements__user=request.user))
+    mine = FilteredRelation("readings", condition=Q(readings__user=request.user))
     bulletin = get_object_or_404(
         visible_bulletins(request.user, audience)
         .defer("search_vector")
@@ -228,9 +228,9 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(request, bulletin, audience)
     reading = None
     if bulletin.my_reading is None:
-        services.record_first_view(bulletin, request.user)
+        services.record_reading(bulletin, request.user)
     else:
-        reading = Acknowledgement(
+        reading = Reading(
             pk=bulletin.my_reading,
             bulletin=bulletin,
             user=request.user,
@@ -295,9 +295,7 @@ def bulletin_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             context = _detail_context(request, bulletin)
             context.update(
-                reading=Acknowledgement.objects.filter(
-                    bulletin=bulletin, user=request.user
-                ).first(),
+                reading=Reading.objects.filter(bulletin=bulletin, user=request.user).first(),
                 may_acknowledge=True,
                 cascade_form=form,
             )
@@ -313,7 +311,7 @@ def bulletin_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         try:
-            services.acknowledge(bulletin, request.user)
+            services.acknowledge_bulletin(bulletin, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -530,7 +528,7 @@ def bulletin_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def bulletin_supersede(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _visible(request, pk)
     try:
-        newer = services.supersede(bulletin, author=request.user)
+        newer = services.supersede_bulletin(bulletin, author=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(bulletin)
@@ -539,52 +537,6 @@ def bulletin_supersede(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Readership (NCPP staff) --------------------------------------------------------------------
-
-
-def readership(bulletin: Bulletin) -> dict:
-    """Who the bulletin is for, and who read, acknowledged and cascaded it, by sector and person."""
-    sector_ids = None if bulletin.all_sectors else {s.pk for s in bulletin.sectors.all()}
-    people = bulletin_audience(bulletin, User.objects.filter(is_active=True)).prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("sector"))
-    )
-    readings = {reading.user_id: reading for reading in bulletin.acknowledgements.all()}
-    rows = []
-    by_sector: dict[int, dict] = {}
-    for person in people.order_by("name", "email"):
-        reading = readings.get(person.pk)
-        sectors = [
-            m.sector
-            for m in person.memberships.all()
-            if sector_ids is None or m.sector_id in sector_ids
-        ]
-        row = {
-            "person": person,
-            "sectors": sectors,
-            "first_read_at": reading.first_read_at if reading else None,
-            "acknowledged_at": reading.acknowledged_at if reading else None,
-            "cascaded_at": reading.cascaded_at if reading else None,
-            "cascade_count": reading.cascade_count if reading else None,
-        }
-        rows.append(row)
-        for sector in sectors:
-            tally = by_sector.setdefault(
-                sector.pk,
-                {"sector": sector, "audience": 0, "read": 0, "acknowledged": 0, "cascaded": 0,
-                 "organisations": 0},
-            )  # fmt: skip
-            tally["audience"] += 1
-            tally["read"] += row["first_read_at"] is not None
-            tally["acknowledged"] += row["acknowledged_at"] is not None
-            tally["cascaded"] += row["cascaded_at"] is not None
-            tally["organisations"] += row["cascade_count"] or 0
-    return {
-        "rows": rows,
-        "sectors": sorted(by_sector.values(), key=lambda tally: tally["sector"].name),
-        "audience": len(rows),
-        "read": sum(row["first_read_at"] is not None for row in rows),
-        "acknowledged": sum(row["acknowledged_at"] is not None for row in rows),
-        "cascaded": sum(row["cascaded_at"] is not None for row in rows),
-    }
 
 
 @require(can_write_bulletins)

@@ -14,7 +14,7 @@ row's reading status goes, and kept in the cache under:
 
 Each request then costs one query for the person's own reading of the rows on the page (the
 ids are kept with the entry), and the reading status is put in at the markers. An entry is
-kept for LISTING_CACHE_SECONDS at most in any case. If the cache cannot be reached the results
+kept for KEEP_SECONDS at most in any case. If the cache cannot be reached the results
 are rendered afresh for the request; the page never fails for want of the cache.
 """
 
@@ -34,12 +34,12 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.models import Sector, User
 from threat_levels.selectors import LevelInForce
 
-from .models import Acknowledgement, Attachment, Bulletin
+from .models import Attachment, Bulletin, Reading
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "bulletins:version"
-LISTING_CACHE_SECONDS = 5 * 60
+KEEP_SECONDS = 5 * 60
 
 
 # --- The bulletins' version ---------------------------------------------------------------------
@@ -58,12 +58,12 @@ def _replace_version() -> None:
     try:
         cache.set(VERSION_KEY, secrets.token_hex(8), None)
     except Exception:
-        # An entry may then outlive the change by LISTING_CACHE_SECONDS at most.
+        # An entry may then outlive the change by KEEP_SECONDS at most.
         logger.exception("Could not replace the bulletins' version in the cache")
 
 
 def changed() -> None:
-    """Mark every kept listing out of date: now, and again once the transaction commits.
+    """Mark everything kept out of date: now, and again once the transaction commits.
 
     Now, so the change's own transaction never reads results kept from before it; again at
     the commit, so nothing another request kept while the change was uncommitted outlives it.
@@ -100,7 +100,7 @@ def _with_reading(parts: list[str], user: User) -> SafeString:
     rows = [part.split(":", 1) for part in parts[1::2]]
     readings = {
         bulletin_id: (first_read_at is not None, acknowledged_at is not None)
-        for bulletin_id, first_read_at, acknowledged_at in Acknowledgement.objects.filter(
+        for bulletin_id, first_read_at, acknowledged_at in Reading.objects.filter(
             user=user, bulletin_id__in=[int(pk) for pk, _ in rows]
         ).values_list("bulletin_id", "first_read_at", "acknowledged_at")
     }
@@ -135,7 +135,7 @@ def _kept(kind: str, identity: tuple, render: Callable[[], object]):
         return entry[1]
     value = render()
     try:
-        cache.set(key, (current, value), LISTING_CACHE_SECONDS)
+        cache.set(key, (current, value), KEEP_SECONDS)
     except Exception:
         logger.exception("Could not keep %s in the cache", kind)
     return value
