@@ -20,9 +20,10 @@ run: $(VENV)/.runtime assets
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "The portal is at http://127.0.0.1:8000 (stop it with Ctrl+C)."
-	@echo "Emails are printed here, in this terminal."
+	@echo "Emails are printed here, in this terminal. The periodic jobs (announcing scheduled"
+	@echo "threat-level changes, reminders, the 07:00 digest) run inside the server."
 	@echo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(BIN)/python manage.py run_embedded 127.0.0.1:8000
 
 test: $(VENV)/.dev assets chromium nginx check-services
 	$(BIN)/ruff check .

@@ -23,14 +23,16 @@ from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from portal.emails import mail_host
 
-from .messages import RenderedAlert, render_alert
+from .digest import bulletins_for, digest_readers
+from .messages import RenderedAlert, render_alert, render_digest
 from .models import Alert, Delivery
+from .permissions import alert_audience
 
 logger = logging.getLogger(__name__)
 
@@ -51,16 +53,23 @@ def lost_after() -> timedelta:
 def recipients(alert: Alert) -> Iterator[int]:
     """The ids of the people an alert goes to, streamed in id order."""
     people = User.objects.filter(is_active=True)
-    if alert.kind == Alert.Kind.THREAT_LEVEL_CHANGED:
-        audience = people
-    else:
-        from .permissions import alert_audience
-
-        audience = alert_audience(alert, people)
-        if is_routine(alert):
-            # They read routine bulletins in the morning digest instead.
-            audience = audience.exclude(routine_alerts="digest")
+    if alert.kind == Alert.Kind.DAILY_DIGEST:
+        people = people.filter(routine_alerts="digest")
+    audience = entitled_among(alert, people)
+    if is_routine(alert):
+        # They read routine bulletins in the morning digest instead.
+        audience = audience.exclude(routine_alerts="digest")
     return audience.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
+
+
+def entitled_among(alert: Alert, people: QuerySet[User]) -> QuerySet[User]:
+    """Those of `people` the alert may go to: everyone for a threat-level change, the
+    bulletin's audience for a bulletin alert, those with a bulletin in it for a digest."""
+    if alert.kind == Alert.Kind.THREAT_LEVEL_CHANGED:
+        return people
+    if alert.kind == Alert.Kind.DAILY_DIGEST:
+        return digest_readers(alert, people)
+    return alert_audience(alert, people)
 
 
 def is_routine(alert: Alert) -> bool:
@@ -167,11 +176,7 @@ def entitled(alert: Alert, user_ids: Iterable[int]) -> set[int]:
     retry, the sweep, or an officer's retry of the failed), and people leave meanwhile.
     """
     people = User.objects.filter(pk__in=list(user_ids), is_active=True)
-    if alert.kind != Alert.Kind.THREAT_LEVEL_CHANGED:
-        from .permissions import alert_audience
-
-        people = alert_audience(alert, people)
-    return set(people.values_list("pk", flat=True))
+    return set(entitled_among(alert, people).values_list("pk", flat=True))
 
 
 def cancellation_reason(alert: Alert, user_id: int, active: bool) -> str:
@@ -180,11 +185,11 @@ def cancellation_reason(alert: Alert, user_id: int, active: bool) -> str:
     if (
         alert.kind in (Alert.Kind.ACKNOWLEDGEMENT_REMINDER, Alert.Kind.ACKNOWLEDGEMENT_ESCALATION)
         and alert.bulletin_id is not None
-        and alert.bulletin.acknowledgements.filter(
-            user=user_id, acknowledged_at__isnull=False
-        ).exists()
+        and alert.bulletin.readings.filter(user=user_id, acknowledged_at__isnull=False).exists()
     ):
         return "Cancelled: the bulletin was acknowledged after the reminder was made."
+    if alert.kind == Alert.Kind.DAILY_DIGEST:
+        return "Cancelled: none of the day's bulletins is still addressed to them."
     return (
         "Cancelled: no longer in the audience (removed from the sector since the alert was made)."
     )
@@ -260,15 +265,13 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
     claimed = claim(delivery_ids)
     if not claimed:
         return result
-    rendered: dict[int, RenderedAlert] = {}
+    messages = Messages(claimed)
     connection = get_connection(fail_silently=False)
     opened = False
     try:
         for position, delivery in enumerate(claimed):
             try:
-                if delivery.alert_id not in rendered:
-                    rendered[delivery.alert_id] = render_alert(delivery.alert)
-                alert_email = rendered[delivery.alert_id]
+                alert_email = messages.for_delivery(delivery)
             except Exception as error:
                 # A message that cannot be built will not build next time either.
                 logger.exception("Could not build the message for delivery %s", delivery.pk)
@@ -296,6 +299,28 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
         except Exception:
             logger.debug("Closing the SMTP connection failed", exc_info=True)
     return result
+
+
+class Messages:
+    """The email of each delivery in a batch. An alert's email is the same for all its
+    recipients, so it is built once; a digest's is each reader's own list of bulletins."""
+
+    def __init__(self, claimed: list[Delivery]):
+        self.by_alert: dict[int, RenderedAlert] = {}
+        self.digest_items: dict[int, dict[int, list]] = {}
+        for delivery in claimed:
+            alert = delivery.alert
+            if alert.kind == Alert.Kind.DAILY_DIGEST and alert.pk not in self.digest_items:
+                readers = [other.user_id for other in claimed if other.alert_id == alert.pk]
+                self.digest_items[alert.pk] = bulletins_for(alert.day, readers)
+
+    def for_delivery(self, delivery: Delivery) -> RenderedAlert:
+        alert = delivery.alert
+        if alert.kind == Alert.Kind.DAILY_DIGEST:
+            return render_digest(alert.day, self.digest_items[alert.pk][delivery.user_id])
+        if alert.pk not in self.by_alert:
+            self.by_alert[alert.pk] = render_alert(alert)
+        return self.by_alert[alert.pk]
 
 
 def mark_sent(delivery_id: int, message_id: str) -> None:
@@ -357,10 +382,18 @@ def sweep(queue_fan_out: Callable[[int], None], queue_batch: Callable[[list[int]
     and deliveries stuck in `sending` by a worker that died."""
     now = timezone.now()
     lost, stuck = now - lost_after(), now - stuck_after()
-    # Alerts never fanned out: lost on the way, or scheduled changes now in force.
+    # Alerts never fanned out: lost on the way, or scheduled changes now in force (announced
+    # on the sweep's first run after their time, not a "lost" wait later).
+    lost_on_the_way = Q(created_at__lt=lost) & (
+        Q(threat_level_change__isnull=True) | Q(threat_level_change__effective_at__lte=now)
+    )
+    scheduled_and_due = Q(
+        threat_level_change__effective_at__gt=F("created_at"),
+        threat_level_change__effective_at__lte=now,
+    )
     alerts = list(
-        Alert.objects.filter(fanned_out_at__isnull=True, created_at__lt=lost)
-        .filter(Q(threat_level_change__isnull=True) | Q(threat_level_change__effective_at__lte=now))
+        Alert.objects.filter(fanned_out_at__isnull=True)
+        .filter(lost_on_the_way | scheduled_and_due)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

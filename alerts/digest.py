@@ -1,23 +1,17 @@
 """The morning digest, and reminders and escalation for bulletins that ask for action."""
 
-import logging
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Sector, User
-from bulletins.models import Acknowledgement, Bulletin
-from portal.emails import mail_host, make_message
+from bulletins.models import Bulletin, Reading
 
-from .messages import bulletin_context, list_id
-from .models import Alert, Digest
-
-logger = logging.getLogger(__name__)
+from .models import Alert
 
 DIGEST_HOUR = 7
 # Reminders are for current business: nothing older than this is chased.
@@ -32,75 +26,66 @@ def digest_window(day: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def send_daily_digest(day: date | None = None) -> int:
-    """Email each digest reader the routine bulletins of the past day that are theirs.
-
-    Each (person, day) is claimed by creating its Digest row, so a second run of the job
-    sends nothing again. Returns how many digests were sent.
-    """
-    day = day or timezone.localdate()
+def routine_bulletins(day: date):
+    """The routine bulletins (published, asking for no action) of the digest for `day`."""
     start, end = digest_window(day)
-    bulletins = list(
-        Bulletin.objects.filter(
-            status=Bulletin.Status.PUBLISHED,
-            action_required=False,
-            published_at__gte=start,
-            published_at__lt=end,
-        )
-        .prefetch_related("sectors")
-        .order_by("published_at")
+    return Bulletin.objects.filter(
+        status=Bulletin.Status.PUBLISHED,
+        action_required=False,
+        published_at__gte=start,
+        published_at__lt=end,
     )
-    if not bulletins:
-        return 0
-    readers = User.objects.filter(is_active=True, routine_alerts="digest")
-    sectors_of: dict[int, set[int]] = {}
-    for user_id, sector_id in Membership.objects.filter(user__in=readers).values_list(
-        "user_id", "sector_id"
-    ):
-        sectors_of.setdefault(user_id, set()).add(sector_id)
-
-    sent = 0
-    connection = get_connection(fail_silently=False)
-    try:
-        for person in readers.filter(pk__in=sectors_of).order_by("pk"):
-            theirs = [
-                bulletin
-                for bulletin in bulletins
-                if bulletin.all_sectors
-                or sectors_of[person.pk] & {sector.pk for sector in bulletin.sectors.all()}
-            ]
-            if theirs and send_digest(person, day, theirs, connection):
-                sent += 1
-    finally:
-        connection.close()
-    return sent
 
 
-def send_digest(person: User, day: date, bulletins: list[Bulletin], connection) -> bool:
+def make_daily_digest(day: date | None = None) -> Alert | None:
+    """Write the day's digest alert, if there is anything to send; None if there is not, or if
+    another run wrote it first. Its deliveries are made, sent, retried and swept as any
+    alert's are."""
+    day = day or timezone.localdate()
+    if not routine_bulletins(day).exists():
+        return None
     try:
         with transaction.atomic():
-            digest = Digest.objects.create(user=person, day=day)
+            return Alert.objects.create(kind=Alert.Kind.DAILY_DIGEST, day=day)
     except IntegrityError:
-        return False  # already sent, or being sent, by another run
-    digest.bulletins.set(bulletins)
-    message = make_message(
-        "digest",
-        person.email,
-        {"day": day, "items": [bulletin_context(bulletin) for bulletin in bulletins]},
-        {"List-Id": list_id()},
-    )
-    message.extra_headers["Message-ID"] = make_msgid(domain=mail_host())
-    try:
-        connection.send_messages([message])
-    except Exception as error:
-        # Give the day back, so the next run tries this person again.
-        logger.warning("Digest for %s not sent: %s", person.pk, error)
-        digest.delete()
-        return False
-    Digest.objects.filter(pk=digest.pk).update(
-        sent_at=timezone.now(), message_id=message.extra_headers.get("Message-ID", "")
-    )
-    return True
+        return None  # one digest a day: an earlier run made it
+
+
+def digest_readers(alert: Alert, people: QuerySet[User]) -> QuerySet[User]:
+    """Those of `people` with at least one of the day's routine bulletins addressed to them.
+
+    Who chose the digest is the fan-out's question; this is the one a delivery asks again
+    when its turn comes, so a person who left every sector since gets nothing.
+    """
+    bulletins = routine_bulletins(alert.day)
+    memberships = Membership.objects.filter(user=OuterRef("pk"))
+    if not bulletins.filter(all_sectors=True).exists():
+        memberships = memberships.filter(
+            sector__in=Bulletin.sectors.through.objects.filter(bulletin__in=bulletins).values(
+                "sector"
+            )
+        )
+    return people.filter(Exists(memberships))
+
+
+def bulletins_for(day: date, user_ids: Iterable[int]) -> dict[int, list[Bulletin]]:
+    """Each person's routine bulletins of the day, in order of publication: those addressed to
+    all sectors, or to a sector they are in now."""
+    bulletins = list(routine_bulletins(day).prefetch_related("sectors").order_by("published_at"))
+    sectors_of: dict[int, set[int]] = {user_id: set() for user_id in user_ids}
+    for user_id, sector_id in Membership.objects.filter(user__in=list(sectors_of)).values_list(
+        "user_id", "sector_id"
+    ):
+        sectors_of[user_id].add(sector_id)
+    return {
+        user_id: [
+            bulletin
+            for bulletin in bulletins
+            if sectors
+            and (bulletin.all_sectors or sectors & {sector.pk for sector in bulletin.sectors.all()})
+        ]
+        for user_id, sectors in sectors_of.items()
+    }
 
 
 def due_reminders(now: datetime) -> list[Alert]:
@@ -139,7 +124,7 @@ def due_escalations(now: datetime) -> list[Alert]:
     for reminder in reminders:
         bulletin = reminder.bulletin
         sectors = Sector.objects.all() if bulletin.all_sectors else bulletin.sectors.all()
-        acknowledged = Acknowledgement.objects.filter(
+        acknowledged = Reading.objects.filter(
             bulletin=bulletin, acknowledged_at__isnull=False
         ).values("user")
         led = Membership.objects.filter(role=Membership.Role.LEAD, user__in=acknowledged)

@@ -3,10 +3,12 @@
 TLP:CLEAR and TLP:GREEN bulletins may travel by email: the summary and key points go in.
 For TLP:AMBER, AMBER+STRICT and RED only the title, the marking and the link do — the
 content stays behind sign-in. An alert's email is the same for everyone it goes to
-(nothing personal is in it), so it is rendered once per batch and only the recipient changes.
+(nothing personal is in it), so it is rendered once per batch and only the recipient changes;
+the morning digest alone is each reader's own list, rendered per reader.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from django.conf import settings
@@ -86,6 +88,24 @@ def bulletin_context(bulletin: Bulletin) -> dict:
     }
 
 
+def rendered(message: EmailMultiAlternatives) -> RenderedAlert:
+    return RenderedAlert(
+        subject=message.subject,
+        text=message.body,
+        html=message.alternatives[0][0],
+        headers=dict(message.extra_headers),
+    )
+
+
+def render_digest(day: date, bulletins: list[Bulletin]) -> RenderedAlert:
+    """One reader's morning digest: their routine bulletins of the day, each told as an alert
+    about it would tell it (content only where the marking allows)."""
+    if not bulletins:
+        raise ValueError("A digest with no bulletins in it is never sent")
+    context = {"day": day, "items": [bulletin_context(bulletin) for bulletin in bulletins]}
+    return rendered(make_message("digest", "", context, {"List-Id": list_id()}))
+
+
 def render_alert(alert: Alert) -> RenderedAlert:
     headers = {"List-Id": list_id()}
     context: dict = {"alert": alert}
@@ -105,10 +125,4 @@ def render_alert(alert: Alert) -> RenderedAlert:
         name = "bulletin"
     else:
         raise ValueError(f"No email is defined for alerts of kind {alert.kind!r}")
-    message = make_message(name, "", context, headers)
-    return RenderedAlert(
-        subject=message.subject,
-        text=message.body,
-        html=message.alternatives[0][0],
-        headers=dict(message.extra_headers),
-    )
+    return rendered(make_message(name, "", context, headers))

@@ -1,4 +1,8 @@
-"""Alerts: what people must hear about, one delivery per person, and the morning digest."""
+"""Alerts: what people must hear about, one delivery per person.
+
+The morning digest is an alert too (one a day, one delivery per reader), so it is claimed,
+retried, swept and reported exactly as every other alert is.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +18,7 @@ class AlertKind(models.TextChoices):
     THREAT_LEVEL_CHANGED = "threat_level_changed", "Threat level changed"
     ACKNOWLEDGEMENT_REMINDER = "acknowledgement_reminder", "Acknowledgement reminder"
     ACKNOWLEDGEMENT_ESCALATION = "acknowledgement_escalation", "Escalation to sector deputies"
+    DAILY_DIGEST = "daily_digest", "Morning digest"
 
 
 # The kinds of alert that are about a bulletin, and must say which. An acknowledgement
@@ -73,6 +78,12 @@ class Alert(models.Model):
         related_name="+",
         help_text="For an escalation: the sector whose lead has not acknowledged.",
     )
+    day = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a morning digest: the day it is for (the routine bulletins of the "
+        "24 hours to 07:00 that day).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -97,8 +108,20 @@ class Alert(models.Model):
                     models.Q(kind__in=BULLETIN_ALERT_KINDS, bulletin__isnull=False)
                     | models.Q(kind="acknowledgement_reminder")
                     | models.Q(kind="threat_level_changed", bulletin__isnull=True)
+                    | models.Q(kind="daily_digest", bulletin__isnull=True)
                 ),
                 name="alert_bulletin_matches_kind",
+            ),
+            # A digest is for one day, and only a digest names a day; one digest a day.
+            models.CheckConstraint(
+                condition=models.Q(kind="daily_digest", day__isnull=False)
+                | (~models.Q(kind="daily_digest") & models.Q(day__isnull=True)),
+                name="alert_day_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=models.Q(kind="daily_digest"),
+                name="alert_one_digest_per_day",
             ),
             models.UniqueConstraint(
                 fields=["threat_level_change"],
@@ -205,29 +228,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert} to {self.user} ({self.status})"
-
-
-class Digest(models.Model):
-    """One person's morning email of the previous day's routine bulletins.
-
-    Unique per person and day: a digest job that runs twice sends nothing twice.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
-    )
-    day = models.DateField()
-    bulletins = models.ManyToManyField("bulletins.Bulletin", related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    message_id = models.CharField(max_length=255, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["-day", "user"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "day"], name="digest_one_per_person_per_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Digest for {self.user} on {self.day}"

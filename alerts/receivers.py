@@ -11,7 +11,7 @@ from bulletins.signals import bulletin_to_announce
 from threat_levels.signals import change_to_announce
 
 from .models import Alert
-from .tasks import queue_alert
+from .services import queue_alert
 
 BULLETIN_EVENTS = {
     "published": Alert.Kind.BULLETIN_PUBLISHED,

@@ -1,8 +1,8 @@
-"""Celery tasks for alerts: thin, each calls a plain function in alerts.delivery."""
+"""Celery tasks for alerts: thin, each calls plain functions of alerts.delivery and digest."""
 
 from celery import shared_task
 
-from portal.queueing import enqueue_after_commit, queue_safely
+from portal.queueing import queue_safely
 
 from . import delivery, digest
 
@@ -28,14 +28,14 @@ def sweep_alerts() -> dict:
     )
 
 
-def queue_alert(alert) -> None:
-    """Fan the alert out once the transaction that wrote it commits."""
-    enqueue_after_commit(fan_out_alert, alert.pk)
-
-
 @shared_task
-def send_daily_digest() -> int:
-    return digest.send_daily_digest()
+def send_daily_digest() -> int | None:
+    """Write the morning digest's alert and fan it out; its id, or None if there is none today."""
+    alert = digest.make_daily_digest()
+    if alert is None:
+        return None
+    queue_safely(fan_out_alert, alert.pk)
+    return alert.pk
 
 
 @shared_task

@@ -1,49 +1,21 @@
 """NCPP staff's view of who was alerted: per alert, sent, waiting, failed and cancelled, with
 retries."""
 
-from datetime import timedelta
-
 from django.contrib import messages
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.audit import record_audit
 from accounts.permissions import is_ncpp_staff
 from portal.access import require
 from portal.pagination import paginate
 
-from .delivery import retry_failed
 from .models import Alert, Delivery
-from .tasks import queue_alert
+from .selectors import last_day_counts, with_counts
+from .services import retry_failed_deliveries
 
 S = Delivery.Status
-WAITING = Delivery.WAITING
-
-
-def with_counts(alerts):
-    return alerts.annotate(
-        recipients=Count("deliveries"),
-        sent=Count("deliveries", filter=Q(deliveries__status=S.SENT)),
-        waiting=Count("deliveries", filter=Q(deliveries__status__in=WAITING)),
-        failed=Count("deliveries", filter=Q(deliveries__status=S.FAILED_PERMANENT)),
-        # Not sent because the person left the audience meanwhile: neither waiting nor failed.
-        cancelled=Count("deliveries", filter=Q(deliveries__status=S.CANCELLED)),
-    )
-
-
-def last_day_counts() -> dict[str, int]:
-    """The last day's alert emails by outcome, so staff see failures pile up. Only the last
-    day's rows are read (an index on created_at), never every delivery ever made."""
-    recent = Delivery.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
-    return recent.aggregate(
-        sent=Count("pk", filter=Q(status=S.SENT)),
-        waiting=Count("pk", filter=Q(status__in=WAITING)),
-        failed=Count("pk", filter=Q(status=S.FAILED_PERMANENT)),
-        cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
-    )
 
 
 @require(is_ncpp_staff)
@@ -76,13 +48,8 @@ def alert_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def alert_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(Alert, pk=pk)
-    count = retry_failed(alert)
+    count = retry_failed_deliveries(alert, actor=request.user, request=request)
     if count:
-        record_audit(
-            "alert.retried", actor=request.user, target=alert, changes={"deliveries": count},
-            request=request,
-        )  # fmt: skip
-        queue_alert(alert)
         messages.success(request, f"Sending again to {count} people.")
     else:
         messages.info(request, "No failed deliveries to retry.")

@@ -125,6 +125,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default keeps its database under var/, made on first use.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Requests and the periodic jobs' thread write at once: a writer takes the lock when its
+    # transaction begins and others wait for it (up to 20 s) instead of failing with "locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -181,7 +186,10 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 60.0},
-    "sweep-alerts": {"task": "alerts.tasks.sweep_alerts", "schedule": 60.0},
+    "sweep-alerts": {
+        "task": "alerts.tasks.sweep_alerts",
+        "schedule": env.float("ALERTS_SWEEP_EVERY_SECONDS", default=60.0),
+    },
     "acknowledgement-reminders": {
         "task": "alerts.tasks.send_acknowledgement_reminders",
         "schedule": 15 * 60.0,

@@ -164,6 +164,10 @@ def threat_level_confirm(request: HttpRequest) -> HttpResponse:
             "in_force": in_force,
             "effective_at": effective_at,
             "correction": correction,
+            # Announced when it takes effect, not when it is confirmed (alerts' sweep sends it).
+            "scheduled": not correction
+            and effective_at is not None
+            and effective_at > timezone.now(),
             "recipients": 0 if correction else User.objects.filter(is_active=True).count(),
         },
     )

@@ -1,15 +1,14 @@
 """The two-step pages through which an NCPP officer records a change, and nobody else can."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from alerts.models import Alert
+from tests.helpers import days_ago, record_change
 from threat_levels.models import ThreatLevelChange
-
-from .helpers import days_ago, record
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def token_of(client) -> str:
 def test_an_officer_records_a_change_by_typing_the_new_level_to_confirm(
     client, ncpp_officer, national, isl, django_capture_on_commit_callbacks
 ):
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     client.force_login(ncpp_officer)
 
     response = prepare(client, national, "SEVERE")
@@ -59,7 +58,7 @@ def test_an_officer_records_a_change_by_typing_the_new_level_to_confirm(
 
 
 def test_a_wrongly_typed_confirmation_records_nothing(client, ncpp_officer, national):
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     client.force_login(ncpp_officer)
     prepare(client, national, "CRITICAL")
 
@@ -72,7 +71,7 @@ def test_a_wrongly_typed_confirmation_records_nothing(client, ncpp_officer, nati
 
 
 def test_confirming_twice_records_the_change_once(client, ncpp_officer, national):
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     client.force_login(ncpp_officer)
     prepare(client, national, "SEVERE")
     token = token_of(client)
@@ -88,7 +87,7 @@ def test_confirming_twice_records_the_change_once(client, ncpp_officer, national
 def test_a_confirmation_page_left_open_cannot_confirm_a_newer_change(
     client, ncpp_officer, national
 ):
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     client.force_login(ncpp_officer)
     prepare(client, national, "SEVERE")
     old_token = token_of(client)
@@ -101,7 +100,7 @@ def test_a_confirmation_page_left_open_cannot_confirm_a_newer_change(
 
 
 def test_the_form_refuses_a_change_to_the_level_already_in_force(client, ncpp_officer, national):
-    record(national, "SEVERE", days_ago(30))
+    record_change(national, "SEVERE", days_ago(30))
     client.force_login(ncpp_officer)
 
     response = prepare(client, national, "SEVERE")
@@ -115,7 +114,7 @@ def test_the_form_refuses_a_change_to_the_level_already_in_force(client, ncpp_of
 def test_a_correction_of_history_is_confirmed_without_emailing_anyone(
     client, ncpp_officer, national
 ):
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     client.force_login(ncpp_officer)
 
     prepare(client, national, "CRITICAL", effective_at="2017-05-23T00:00", correction="on")
@@ -131,6 +130,36 @@ def test_a_correction_of_history_is_confirmed_without_emailing_anyone(
     audit = AuditEvent.objects.get(action="threat_level.recorded", object_id=str(change.pk))
     assert audit.actor == ncpp_officer
     assert audit.changes["correction"] is True
+
+
+def test_a_scheduled_change_says_it_emails_when_it_takes_effect_not_at_once(
+    client, ncpp_officer, national
+):
+    record_change(national, "SUBSTANTIAL", days_ago(30))
+    client.force_login(ncpp_officer)
+    later = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+        hour=14, minute=30, second=0, microsecond=0
+    )
+
+    prepare(client, national, "SEVERE", effective_at=f"{later:%Y-%m-%dT%H:%M}")
+    page = client.get(CONFIRM).content.decode()
+
+    assert "at once" not in page
+    assert f"At 14:30 on {later.day} {later:%B %Y} (UK time) it takes effect" in page
+    assert "Nobody is emailed before then." in page
+    assert "Schedule the change" in page
+    client.post(CONFIRM, {"token": token_of(client), "confirmation": "SEVERE"})
+    assert ThreatLevelChange.objects.get(level="SEVERE").effective_at == later
+    # Written now, sent when the change takes effect.
+    assert not Alert.objects.get().deliveries.exists()
+
+
+def test_a_change_in_force_at_once_says_so(client, ncpp_officer, national):
+    client.force_login(ncpp_officer)
+
+    prepare(client, national, "SEVERE")
+
+    assert "Confirming emails 1 person at once." in client.get(CONFIRM).content.decode()
 
 
 def test_a_correction_must_be_dated_in_the_past(client, ncpp_officer, national):
