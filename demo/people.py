@@ -15,8 +15,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership, Sector, User
+from accounts.services import add_member, change_member_role
 
 DEMO_PASSWORD = "demo-portal-password"
+# The portal admin who, in the demo's story, put the ISLs in their sectors.
+DEMO_ADMIN = "portal.admin@example.org"
 
 SECTORS = [
     "Retail",
@@ -36,7 +39,7 @@ SECTORS = [
 # (email, name, organisation, groups, [(sector, role)])
 PEOPLE = [
     ("ncpp.officer@example.org", "Demo NCPP officer", "NCPP office", [NCPP_STAFF_GROUP], []),
-    ("portal.admin@example.org", "Demo portal admin", "NCPP office", [PORTAL_ADMINS_GROUP], []),
+    (DEMO_ADMIN, "Demo portal admin", "NCPP office", [PORTAL_ADMINS_GROUP], []),
     (
         "isl.retail@example.org",
         "Demo retail lead",
@@ -72,30 +75,54 @@ def demo_people() -> list[User]:
     return list(User.objects.filter(email__in=[person[0] for person in PEOPLE]).order_by("email"))
 
 
+def seed_account(email: str, name: str, organisation: str, groups: list[str]) -> User:
+    """The demo person's account, signed-in ready: password, verified address, authenticator.
+
+    Written here rather than through a service: people join only by accepting an emailed
+    invitation (accounts.invitations), and the demo has no inbox to follow its link from.
+    """
+    user, _ = User.objects.update_or_create(
+        email=email, defaults={"name": name, "organisation": organisation, "is_active": True}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    # Each person sets up their own authenticator in allauth's pages; the demo sets one up
+    # so that demo_code can print the codes.
+    demo_totp_secret(user)
+    # Only accepting an invitation grants a group; there is no service for it on its own.
+    user.groups.set([Group.objects.get_or_create(name=group)[0] for group in groups])
+    return user
+
+
+def place_in_sector(user: User, sector: Sector, role: str, *, actor: User) -> None:
+    """Make `user` hold `role` in `sector` through the portal admins' services."""
+    membership = Membership.objects.filter(user=user, sector=sector).first()
+    if membership is None:
+        add_member(user=user, sector=sector, role=role, actor=actor)
+    elif membership.role != role:
+        change_member_role(membership, role=role, actor=actor)
+
+
 @transaction.atomic
 def seed_demo() -> list[tuple[str, str]]:
     """Load the demo sectors and people; return (email, what they are) for each person."""
     sectors = {}
     for name in SECTORS:
+        # No service makes a sector: portal admins keep sectors in the Django admin.
         sector, _ = Sector.objects.update_or_create(slug=slugify(name), defaults={"name": name})
         sectors[name] = sector
 
+    accounts = {
+        email: seed_account(email, name, organisation, groups)
+        for email, name, organisation, groups, _ in PEOPLE
+    }
     people = []
-    for email, name, organisation, groups, memberships in PEOPLE:
-        user, _ = User.objects.update_or_create(
-            email=email, defaults={"name": name, "organisation": organisation, "is_active": True}
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        demo_totp_secret(user)
-        user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
+    for email, _, _, groups, memberships in PEOPLE:
         for sector_name, role in memberships:
-            Membership.objects.update_or_create(
-                user=user, sector=sectors[sector_name], defaults={"role": role}
-            )
+            place_in_sector(accounts[email], sectors[sector_name], role, actor=accounts[DEMO_ADMIN])
         described = ", ".join(
             groups + [f"{role.label} of {sector_name}" for sector_name, role in memberships]
         )

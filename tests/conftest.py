@@ -1,37 +1,26 @@
 import os
-import re
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import redis
-from allauth.account.models import EmailAddress
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership
-from tests.factories import MembershipFactory, SectorFactory, UserFactory
+from tests.factories import MembershipFactory, SectorFactory
+from tests.helpers import make_person, record_change
 from tests.smtp_server import SMTPServer
 from threat_levels.models import ThreatLevelChange, ThreatLevelScope
-from threat_levels.services import record_threat_level
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(autouse=True)
@@ -68,44 +57,8 @@ def client() -> Client:
     return Client(headers={"X-Forwarded-Proto": "https"})
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 20.0, interval: float = 0.1):
-    """Poll until `condition()` is truthy; fail the test if it never is."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"Condition not met within {timeout} seconds")
-
-
 # --- Named people ---------------------------------------------------------
-# Each has a TOTP authenticator, as every real account must, so that
-# `client.force_login(person)` reaches pages behind the MFA requirement.
-# The TOTP secret is kept on the object as `totp_secret` for tests that sign in for real.
-
-
-def make_person(email: str, name: str, **fields):
-    user = UserFactory(email=email, name=name, password=PASSWORD, **fields)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    user.totp_secret = generate_totp_secret()
-    TOTP.activate(user, user.totp_secret)
-    return user
-
-
-# A code is good only within its own 30-second step (no tolerance is configured), so a code
-# asked for this close to the end of a step is made for the next one instead: otherwise it can
-# lapse between being typed and being checked, and a sign-in fails at random.
-TOTP_MARGIN_SECONDS = 5
-
-
-def totp_code(secret: str) -> str:
-    """The code an authenticator app would show for `secret` now, with time left to use it."""
-    period = mfa_settings.TOTP_PERIOD
-    left = period - time.time() % period
-    if left < TOTP_MARGIN_SECONDS:
-        time.sleep(left + 0.1)
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+# Each has a TOTP authenticator, as every real account must (tests.helpers.make_person).
 
 
 @pytest.fixture
@@ -121,13 +74,8 @@ def national(db) -> ThreatLevelScope:
 @pytest.fixture
 def severe(national) -> ThreatLevelChange:
     """The national level in force: SEVERE since 29 August 2014, recorded as history."""
-    return record_threat_level(
-        scope=national,
-        level="SEVERE",
-        effective_at=timezone.make_aware(datetime(2014, 8, 29)),
-        note="Raised.",
-        recorded_by=None,
-        send_alert=False,
+    return record_change(
+        national, "SEVERE", timezone.make_aware(datetime(2014, 8, 29)), note="Raised."
     )
 
 
@@ -279,10 +227,3 @@ def tasks_in_process() -> Iterator[None]:
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=True, CELERY_TASK_EAGER_PROPAGATES=True)
     yield
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=before[0], CELERY_TASK_EAGER_PROPAGATES=before[1])
-
-
-def link_in(message, prefix: str) -> str:
-    """The first link in an email's plain-text part that starts with `prefix`."""
-    match = re.search(re.escape(prefix) + r"\S+", message.body)
-    assert match, f"no link starting {prefix} in:\n{message.body}"
-    return match.group(0)

@@ -12,10 +12,9 @@ from django.urls import reverse
 
 from bulletins.attachments import PDF
 from bulletins.models import Marking
-from bulletins.services import add_attachment, amend_bulletin, create_draft, publish_bulletin
+from bulletins.services import add_attachment, amend_bulletin
 from tests import test_route_policy as route_policy
-from tests.conftest import PASSWORD, totp_code
-from tests.threat_levels.helpers import days_ago, record
+from tests.helpers import PASSWORD, days_ago, make_bulletin, record_change, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -54,22 +53,20 @@ def test_every_route_answers_a_signed_in_person_with_private_no_store(world) -> 
 @pytest.fixture
 def red_bulletin(ncpp_officer, retail, settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
-    draft = create_draft(
-        author=ncpp_officer,
+    bulletin = make_bulletin(
+        ncpp_officer,
         title="Hostile reconnaissance at retail parks",
         summary="Red summary for the retail lead only.",
         body="Red body text.",
         marking=Marking.RED,
-        all_sectors=False,
         sectors=[retail],
     )
     attachment = add_attachment(
-        draft,
+        bulletin,
         SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n"),
         PDF,
         uploaded_by=ncpp_officer,
     )
-    bulletin = publish_bulletin(draft, publisher=ncpp_officer, send_alert=False)
     amend_bulletin(bulletin, what_changed="Times corrected.", realert=False, actor=ncpp_officer)
     return bulletin, attachment
 
@@ -137,7 +134,7 @@ def test_signing_in_and_out_are_kept_by_no_cache(client, isl):
 
 
 def test_a_visitor_still_gets_the_shared_public_page(client, national):
-    record(national, "SUBSTANTIAL", days_ago(3))
+    record_change(national, "SUBSTANTIAL", days_ago(3))
     first = client.get("/")
     second = client.get("/")
 

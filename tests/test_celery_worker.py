@@ -9,7 +9,7 @@ from django.db import transaction
 
 from portal.queueing import enqueue_after_commit
 from portal.tasks import HEARTBEAT_KEY, record_heartbeat
-from tests.conftest import wait_for
+from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def test_a_task_queued_inside_a_transaction_runs_only_after_commit(celery_worker
         time.sleep(1.5)
         assert not ran(token)
 
-    wait_for(lambda: ran(token))
+    wait_until(lambda: ran(token))
 
 
 def test_a_task_queued_inside_a_rolled_back_transaction_never_runs(celery_worker):
@@ -40,7 +40,7 @@ def test_a_task_queued_inside_a_rolled_back_transaction_never_runs(celery_worker
     # anything queued before it has run too.
     enqueue_after_commit(record_heartbeat, marker)
 
-    wait_for(lambda: ran(marker))
+    wait_until(lambda: ran(marker))
     assert not ran(doomed)
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.invitations import SectorRole, create_invitation, revoke_invitation
 from accounts.models import AuditEvent, Invitation, Membership
-from tests.conftest import link_in
+from tests.helpers import link_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 

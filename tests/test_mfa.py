@@ -1,16 +1,13 @@
 """Everyone has a second factor: nothing is reachable without one."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.http import HttpResponse
 from django.test import Client
 
 from accounts.models import AuditEvent
 from portal.access import require
-from tests.conftest import PASSWORD, totp_code
-from tests.factories import UserFactory
-from tests.threat_levels.helpers import days_ago, record
+from tests.helpers import PASSWORD, days_ago, make_person, record_change, totp_code
 from threat_levels.models import ThreatLevelScope
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +29,7 @@ PUBLIC_PAGES = ["/healthz", SET_UP, "/accounts/login/", "/accounts/password/rese
 
 @pytest.fixture
 def no_mfa_yet(db):
-    user = UserFactory(email="new.person@example.org", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    return make_person("new.person@example.org", "New person", second_factor=False)
 
 
 @pytest.mark.parametrize("path", PRIVATE_PAGES)
@@ -158,8 +153,8 @@ def scope_not_public(national):
     scope = ThreatLevelScope.objects.create(
         name=SCOPE_NAME, slug="embargoed", position=30, public=False
     )
-    record(national, "SEVERE", days_ago(3), note="The national note.")
-    record(scope, "MODERATE", days_ago(2), note=SCOPE_NOTE)
+    record_change(national, "SEVERE", days_ago(3), note="The national note.")
+    record_change(scope, "MODERATE", days_ago(2), note=SCOPE_NOTE)
     return scope
 
 

@@ -4,7 +4,7 @@ and only to them, and never with an old threat level (portal/public_pages.py).""
 import pytest
 from django.conf import settings
 
-from tests.threat_levels.helpers import days_ago, record
+from tests.helpers import days_ago, record_change
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def rendered(response) -> bool:
 
 
 def test_a_visitor_gets_the_page_from_the_cache_with_every_security_header(client, national):
-    record(national, "SUBSTANTIAL", days_ago(3))
+    record_change(national, "SUBSTANTIAL", days_ago(3))
     first = client.get("/")
     second = client.get("/")
 
@@ -30,11 +30,11 @@ def test_a_visitor_gets_the_page_from_the_cache_with_every_security_header(clien
 def test_a_new_level_replaces_the_cached_page_once_it_commits(
     client, national, django_capture_on_commit_callbacks
 ):
-    record(national, "SUBSTANTIAL", days_ago(3))
+    record_change(national, "SUBSTANTIAL", days_ago(3))
     client.get("/")
 
     with django_capture_on_commit_callbacks(execute=True):
-        record(national, "SEVERE")
+        record_change(national, "SEVERE")
     response = client.get("/")
 
     assert rendered(response)
@@ -42,7 +42,7 @@ def test_a_new_level_replaces_the_cached_page_once_it_commits(
 
 
 def test_a_signed_in_person_never_gets_the_visitors_page(client, national, isl):
-    record(national, "SUBSTANTIAL", days_ago(3))
+    record_change(national, "SUBSTANTIAL", days_ago(3))
     client.get("/")  # cached for visitors
 
     client.force_login(isl)
@@ -58,7 +58,7 @@ def test_a_signed_in_person_never_gets_the_visitors_page(client, national, isl):
 def test_a_visitor_with_a_session_or_a_message_waiting_gets_a_page_of_their_own(
     client, national, cookie
 ):
-    record(national, "SUBSTANTIAL", days_ago(3))
+    record_change(national, "SUBSTANTIAL", days_ago(3))
     client.get("/")
     client.cookies[cookie] = "anything"
 
@@ -66,7 +66,7 @@ def test_a_visitor_with_a_session_or_a_message_waiting_gets_a_page_of_their_own(
 
 
 def test_a_query_string_is_never_answered_from_the_cache(client, national):
-    record(national, "SUBSTANTIAL", days_ago(3))
+    record_change(national, "SUBSTANTIAL", days_ago(3))
     client.get("/")
 
     assert rendered(client.get("/?from=email"))

@@ -16,10 +16,10 @@ from django.utils import timezone
 from accounts.models import Membership
 from alerts.models import Alert, Delivery
 from bulletins import services
-from bulletins.models import Bulletin, Marking
+from bulletins.models import Bulletin
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers import make_bulletin, record_change
 from threat_levels.models import ThreatLevelScope
-from threat_levels.services import record_threat_level
 
 
 @pytest.fixture(autouse=True)
@@ -42,11 +42,14 @@ class World:
         )
 
     def bulletin(self, title: str, sectors, **fields) -> Bulletin:
-        draft = services.create_draft(
-            author=self.officer, title=title, summary=f"Summary of {title}", marking=Marking.GREEN,
-            all_sectors=not sectors, sectors=list(sectors), key_points=["One", "Two"], **fields,
-        )  # fmt: skip
-        return services.publish_bulletin(draft, publisher=self.officer, send_alert=False)
+        return make_bulletin(
+            self.officer,
+            title=title,
+            all_sectors=not sectors,
+            sectors=sectors,
+            key_points=["One", "Two"],
+            **fields,
+        )
 
     def grow(self, n: int) -> None:
         start = timezone.make_aware(datetime(2010, 1, 1))
@@ -61,7 +64,7 @@ class World:
                 action_required=number % 2 == 0,
             )
             if number % 2 == 0:
-                services.acknowledge(made, self.isl)
+                services.acknowledge_bulletin(made, self.isl)
             services.amend_bulletin(
                 self.target, what_changed=f"Change {number}.", realert=False, actor=self.officer,
                 title=f"Target, amended {number}",
@@ -69,7 +72,7 @@ class World:
             person = UserFactory(email=f"reader{number}@example.org", name=f"Reader {number}")
             MembershipFactory(user=person, sector=self.retail, role=Membership.Role.MEMBER)
             MembershipFactory(user=person, sector=self.transport, role=Membership.Role.DEPUTY)
-            services.record_first_view(self.target, person)
+            services.record_reading(self.target, person)
             if number % 2:
                 services.record_cascade(self.target, person, count=number + 1)
             if number % 2 == 0:  # the first grow has a failure, so its list is shown
@@ -82,10 +85,10 @@ class World:
                     alert=self.alert, user=person, status=Delivery.Status.SENT, attempts=1,
                     sent_at=timezone.now(), message_id=f"<{number}@portal.example>",
                 )  # fmt: skip
-            record_threat_level(
-                scope=self.scope, level=["SEVERE", "SUBSTANTIAL"][self.levels % 2],
-                effective_at=start + timedelta(days=30 * self.levels), note=f"Change {number}.",
-                recorded_by=self.officer, send_alert=False,
+            record_change(
+                self.scope, ["SEVERE", "SUBSTANTIAL"][self.levels % 2],
+                start + timedelta(days=30 * self.levels), note=f"Change {number}.",
+                recorded_by=self.officer,
             )  # fmt: skip
             self.levels += 1
 

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver
@@ -24,8 +23,9 @@ from accounts.models import Invitation, Membership
 from alerts.models import Alert
 from bulletins.attachments import PDF
 from bulletins.models import Bulletin, Marking
-from bulletins.services import add_attachment, create_draft, publish_bulletin
+from bulletins.services import add_attachment
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers import make_bulletin, make_person
 
 PERSONAS = ("anonymous", "half", "isl", "other_isl", "ncpp", "admin")
 
@@ -202,23 +202,22 @@ def world(
     """Real objects for every route argument, and a signed-in client per persona."""
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
     change = severe
-    retail_only = create_draft(
-        author=ncpp_officer,
+    published = make_bulletin(
+        ncpp_officer,
         title="For retail only",
         summary="Retail advice.",
         marking=Marking.AMBER,
-        all_sectors=False,
         sectors=[retail],
+        send_alert=True,
     )
     attachment = add_attachment(
-        retail_only,
+        published,
         SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n"),
         PDF,
         uploaded_by=ncpp_officer,
     )
-    published = publish_bulletin(retail_only, publisher=ncpp_officer, send_alert=True)
-    draft = create_draft(
-        author=ncpp_officer, title="A draft", marking=Marking.GREEN, sectors=[retail]
+    draft = make_bulletin(
+        ncpp_officer, title="A draft", status=Bulletin.Status.DRAFT, sectors=[retail]
     )
     alert = Alert.objects.get(bulletin=published)
     person = UserFactory(email="someone@example.org", name="Someone")
@@ -229,8 +228,7 @@ def world(
         invited_by=portal_admin,
         sectors=[SectorRole(transport, Membership.Role.MEMBER)],
     )
-    half = UserFactory(email="half@example.org", name="Half signed in")
-    EmailAddress.objects.create(user=half, email=half.email, verified=True, primary=True)
+    half = make_person("half@example.org", "Half signed in", second_factor=False)
     MembershipFactory(user=half, sector=retail, role=Membership.Role.LEAD)
 
     clients = {}

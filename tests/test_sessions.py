@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
-from tests.conftest import PASSWORD, totp_code
+from tests.helpers import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts.adapters import known_device_cookie_name
 from accounts.models import AuditEvent
-from tests.conftest import PASSWORD, totp_code
+from tests.helpers import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db
 

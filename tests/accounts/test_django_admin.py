@@ -22,7 +22,7 @@ from lxml import html
 
 from accounts.models import NCPP_STAFF_GROUP, AuditEvent, Membership, Sector, User
 from alerts.models import Alert
-from tests.conftest import PASSWORD, make_person, totp_code
+from tests.helpers import PASSWORD, make_person, totp_code
 from threat_levels.models import ThreatLevelChange, ThreatLevelScope
 
 pytestmark = pytest.mark.django_db

@@ -25,8 +25,7 @@ from accounts.invitations import create_invitation
 from accounts.middleware import MFA_EXEMPT_URL_NAMES
 from accounts.models import NCPP_STAFF_GROUP, AuditEvent, Invitation, Membership, User
 from bulletins.models import Marking
-from bulletins.services import create_draft, publish_bulletin
-from tests.conftest import PASSWORD, link_in, totp_code
+from tests.helpers import PASSWORD, link_in, make_bulletin, totp_code
 from tests.test_route_policy import build_path, outcome, routes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
@@ -71,15 +70,13 @@ def officers_browser(officer) -> Client:
 
 @pytest.fixture
 def retail_bulletin(ncpp_officer, retail, severe):
-    draft = create_draft(
-        author=ncpp_officer,
+    return make_bulletin(
+        ncpp_officer,
         title="For retail only",
         summary="Retail advice.",
         marking=Marking.AMBER,
-        all_sectors=False,
         sectors=[retail],
     )
-    return publish_bulletin(draft, publisher=ncpp_officer, send_alert=False)
 
 
 def deactivate(admin_client: Client, person: User) -> None:

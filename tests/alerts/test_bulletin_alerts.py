@@ -5,9 +5,8 @@ import pytest
 from accounts.models import Membership
 from alerts.models import Delivery
 from bulletins.models import Marking
-from bulletins.services import create_draft, publish_bulletin
-from tests.alerts.conftest import deliveries, make_people, wait_until
 from tests.factories import SectorFactory, UserFactory
+from tests.helpers import deliveries, make_bulletin, make_people, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -29,11 +28,10 @@ def sector_with_members(name: str, count: int) -> tuple:
 
 
 def publish(officer, sectors, marking=Marking.GREEN, title="Stay vigilant at events"):
-    draft = create_draft(
-        author=officer, title=title, marking=marking, all_sectors=False, sectors=list(sectors),
+    return make_bulletin(
+        officer, title=title, marking=marking, sectors=sectors, send_alert=True,
         summary=SECRET_SUMMARY, key_points=[SECRET_POINT], body=SECRET_BODY,
     )  # fmt: skip
-    return publish_bulletin(draft, publisher=officer)
 
 
 def test_publishing_to_300_people_sends_300_messages_with_the_marked_subject(

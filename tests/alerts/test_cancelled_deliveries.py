@@ -16,19 +16,15 @@ from accounts.services import deactivate_person, remove_member
 from alerts import delivery
 from alerts.models import Alert, Delivery
 from alerts.tasks import sweep_alerts
-from bulletins.models import Marking
-from bulletins.services import create_draft, publish_bulletin
-from tests.alerts.conftest import change_level, make_people, wait_until
 from tests.factories import MembershipFactory, SectorFactory, UserFactory
+from tests.helpers import make_bulletin, make_people, record_change, wait_until
 
 
 def publish_to(officer, sectors, title: str = "Check your exits") -> Alert:
     """A published bulletin and its alert, which the conveyor has not picked up yet."""
-    draft = create_draft(
-        author=officer, title=title, summary="Summary.", marking=Marking.GREEN,
-        all_sectors=False, sectors=list(sectors), action_required=True,
-    )  # fmt: skip
-    bulletin = publish_bulletin(draft, publisher=officer, send_alert=False)
+    bulletin = make_bulletin(
+        officer, title=title, summary="Summary.", sectors=sectors, action_required=True
+    )
     return Alert.objects.create(kind=Alert.Kind.BULLETIN_PUBLISHED, bulletin=bulletin)
 
 
@@ -117,7 +113,7 @@ def test_retry_failed_sends_nothing_to_a_deactivated_person_and_still_reaches_th
     client, smtp_backend, ncpp_officer, portal_admin, isl, other_isl, national,
     tasks_in_process, django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    alert = change_level(national, "SEVERE").alerts.get()
+    alert = record_change(national, "SEVERE", send_alert=True).alerts.get()
     fan_out_without_sending(alert)
     Delivery.objects.filter(alert=alert, user__in=[isl, other_isl]).update(
         status=Delivery.Status.FAILED_PERMANENT, last_error="550 5.1.1 No such mailbox here"

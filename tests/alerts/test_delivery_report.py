@@ -5,18 +5,14 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from alerts.models import Alert, Delivery
-from threat_levels.models import ThreatLevelScope
-from threat_levels.services import record_threat_level
+from tests.helpers import make_bulletin, record_change
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alert_with_a_failure(isl, other_isl):
-    change = record_threat_level(
-        scope=ThreatLevelScope.objects.get(slug="national"), level="SEVERE",
-        effective_at=timezone.now(), note="For the report.", recorded_by=None,
-    )  # fmt: skip
+def alert_with_a_failure(isl, other_isl, national):
+    change = record_change(national, "SEVERE", note="For the report.", send_alert=True)
     alert = change.alerts.get()
     alert.fanned_out_at = timezone.now()
     alert.save()
@@ -85,14 +81,9 @@ def test_an_alert_not_yet_fanned_out_says_so(client, ncpp_officer):
 def test_the_bulletin_page_tells_staff_how_many_were_alerted_and_failed(
     client, ncpp_officer, isl, other_isl, retail
 ):
-    from bulletins.models import Marking
-    from bulletins.services import create_draft, publish_bulletin
-
-    bulletin = publish_bulletin(
-        create_draft(author=ncpp_officer, title="Alerted", summary="S", marking=Marking.GREEN,
-                     all_sectors=True, sectors=[]),
-        publisher=ncpp_officer,
-    )  # fmt: skip
+    bulletin = make_bulletin(
+        ncpp_officer, title="Alerted", summary="S", all_sectors=True, send_alert=True
+    )
     alert = bulletin.alerts.get()
     Delivery.objects.create(alert=alert, user=isl, status="sent", sent_at=timezone.now())
     Delivery.objects.create(alert=alert, user=other_isl, status="failed-permanent")

@@ -9,13 +9,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.invitations import create_invitation
-from alerts import digest
 from alerts.tasks import send_acknowledgement_reminders
-from bulletins.models import Marking
-from bulletins.services import create_draft, publish_bulletin
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers import make_bulletin, record_change, send_digest_now
 from threat_levels.models import ThreatLevelScope
-from threat_levels.services import record_threat_level
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
@@ -45,11 +42,9 @@ def assert_escaped_in_html_only(message) -> None:
 
 
 def publish(officer, sectors, when=None, **fields):
-    draft = create_draft(
-        author=officer, marking=Marking.GREEN, all_sectors=False, sectors=list(sectors),
-        **{"title": WORDS, "summary": f"Summary by {WORDS}", **fields},
-    )  # fmt: skip
-    return publish_bulletin(draft, publisher=officer, published_at=when)
+    """A bulletin in people's words, published with its alert."""
+    fields = {"title": WORDS, "summary": f"Summary by {WORDS}", **fields}
+    return make_bulletin(officer, sectors=sectors, send_alert=True, published_at=when, **fields)
 
 
 def test_a_bulletin_alert_keeps_the_title_exact_in_the_subject_and_the_text(
@@ -69,10 +64,7 @@ def test_a_threat_level_alert_keeps_the_scope_and_note_exact(
 ):
     scope = ThreatLevelScope.objects.create(name=WORDS, slug="quoted-scope", position=99)
     with django_capture_on_commit_callbacks(execute=True):
-        record_threat_level(
-            scope=scope, level="SEVERE", effective_at=timezone.now(),
-            note=f"Raised after advice from {WORDS}.", recorded_by=None,
-        )  # fmt: skip
+        record_change(scope, "SEVERE", note=f"Raised after advice from {WORDS}.", send_alert=True)
 
     message = only_message(smtp_backend)
     assert message["Subject"] == f"Threat level: {WORDS} is now SEVERE"
@@ -106,7 +98,7 @@ def test_the_digest_keeps_bulletin_titles_exact(smtp_backend, ncpp_officer, reta
     day = date(2026, 11, 27)
     bulletin = publish(ncpp_officer, [retail], when=timezone.make_aware(datetime(2026, 11, 26, 9)))
 
-    assert digest.send_daily_digest(day) == 1
+    assert send_digest_now(day) is not None
 
     message = only_message(smtp_backend)
     assert message["Subject"] == "Your bulletins for 27 November 2026: 1 new"

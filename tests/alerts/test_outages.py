@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from alerts import delivery
 from alerts.models import Alert, Delivery
-from tests.alerts.conftest import deliveries, make_people, wait_until
 from tests.conftest import start_worker, stop_process, worker_environment
+from tests.helpers import deliveries, make_people, wait_until
 from tests.processes import OwnRedis
 from threat_levels.models import ThreatLevelChange
 
@@ -86,6 +86,8 @@ def test_a_change_committed_while_redis_is_down_is_delivered_by_the_sweep(
 
 def test_a_worker_killed_mid_fan_out_loses_nobody(own_redis, own_worker, smtp, national, settings):
     people = make_people(1000)
+    # Written by hand, not through the service, so that nothing is queued on commit: the test
+    # hands the alert to its own worker's conveyor itself.
     change = ThreatLevelChange.objects.create(
         scope=national, level="CRITICAL", meaning="an attack is highly likely in the near future",
         effective_at=timezone.now(), note="Worker killed in the middle.",

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from alerts.models import Delivery
-from tests.alerts.conftest import change_level, deliveries, make_people, wait_until
+from tests.helpers import deliveries, make_people, record_change, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ def test_two_temporary_refusals_then_acceptance_delivers_once(celery_worker, smt
     (person,) = make_people(1)
     smtp.handler.script.data_replies = ["451 4.3.0 Try again later"] * 2
 
-    change_level(national, "SEVERE")
+    record_change(national, "SEVERE", send_alert=True)
 
     wait_until(lambda: deliveries(Delivery.Status.SENT) == 1, timeout=60, what="the retry")
     delivery = Delivery.objects.get()
@@ -26,7 +26,7 @@ def test_a_permanent_refusal_is_recorded_and_not_retried(celery_worker, smtp, na
     first, refused, last = make_people(3)
     smtp.handler.script.refuse = {refused.email: "550 5.1.1 No such mailbox here"}
 
-    change_level(national, "SEVERE")
+    record_change(national, "SEVERE", send_alert=True)
 
     wait_until(lambda: deliveries(Delivery.Status.SENT) == 2, what="the two good addresses")
     wait_until(lambda: deliveries(Delivery.Status.FAILED_PERMANENT) == 1, what="the failure")
@@ -48,7 +48,7 @@ def test_a_connection_dropped_mid_batch_resumes_at_the_first_unsent_message(
     people = make_people(10)
     smtp.handler.script.drop_after = 4
 
-    change_level(national, "SEVERE")
+    record_change(national, "SEVERE", send_alert=True)
 
     wait_until(lambda: deliveries(Delivery.Status.SENT) == 10, what="all ten sent")
     received = [m.rcpt_tos[0] for m in smtp.handler.messages()]

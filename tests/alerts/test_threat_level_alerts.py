@@ -9,7 +9,7 @@ from django.db import transaction
 from accounts.models import User
 from alerts import delivery
 from alerts.models import Alert, Delivery
-from tests.alerts.conftest import change_level, deliveries, make_people, wait_until
+from tests.helpers import deliveries, make_people, record_change, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_a_change_reaches_300_people_one_message_each(celery_worker, smtp, national):
     people = make_people(300)
 
-    change_level(national, "SEVERE")
+    record_change(national, "SEVERE", send_alert=True)
 
     wait_until(lambda: len(smtp.handler.messages()) >= 300, what="300 messages")
     wait_until(lambda: deliveries(Delivery.Status.SENT) == 300, what="300 sent deliveries")
@@ -40,10 +40,10 @@ def test_a_rolled_back_change_sends_nothing(celery_worker, smtp, national):
     make_people(5)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        change_level(national, "CRITICAL")
+        record_change(national, "CRITICAL", send_alert=True)
         raise RuntimeError("the officer's change failed after the alert was written")
     # A later change proves the worker is busy and in order: the first must not appear.
-    change_level(national, "SUBSTANTIAL")
+    record_change(national, "SUBSTANTIAL", send_alert=True)
 
     wait_until(lambda: len(smtp.handler.messages()) >= 5, what="the second change's emails")
     assert Alert.objects.count() == 1
@@ -57,7 +57,7 @@ def test_a_deactivated_person_receives_nothing(celery_worker, smtp, national):
     leaver.is_active = False
     leaver.save()
 
-    change_level(national, "SEVERE")
+    record_change(national, "SEVERE", send_alert=True)
 
     wait_until(lambda: deliveries(Delivery.Status.SENT) == 1, what="one sent delivery")
     assert [m.rcpt_tos for m in smtp.handler.messages()] == [[active.email]]
@@ -67,8 +67,8 @@ def test_a_deactivated_person_receives_nothing(celery_worker, smtp, national):
 def test_two_quick_changes_give_two_emails_per_person_in_order(celery_worker, smtp, national):
     people = make_people(20)
 
-    change_level(national, "SEVERE")
-    change_level(national, "CRITICAL")
+    record_change(national, "SEVERE", send_alert=True)
+    record_change(national, "CRITICAL", send_alert=True)
 
     wait_until(lambda: deliveries(Delivery.Status.SENT) == 40, what="40 sent deliveries")
     by_person: dict[str, list[str]] = {}
@@ -87,7 +87,7 @@ def test_the_fan_out_run_twice_at_once_sends_one_message_per_person(celery_worke
 
     make_people(150)
     with transaction.atomic():
-        change = change_level(national, "SEVERE")
+        change = record_change(national, "SEVERE", send_alert=True)
         alert = change.alerts.get()
     # The on-commit fan-out is already queued; queue two more at the same moment.
     threads = [threading.Thread(target=fan_out_alert.delay, args=(alert.pk,)) for _ in range(2)]
@@ -107,7 +107,7 @@ def test_the_fan_out_run_twice_at_once_sends_one_message_per_person(celery_worke
 def test_every_active_person_is_a_recipient_including_staff(
     celery_worker, smtp, national, ncpp_officer, isl
 ):
-    alert = change_level(national, "SEVERE").alerts.get()
+    alert = record_change(national, "SEVERE", send_alert=True).alerts.get()
 
     active = set(User.objects.filter(is_active=True).values_list("pk", flat=True))
     assert set(delivery.recipients(alert)) == active

@@ -10,16 +10,16 @@ Every page type is checked three ways, in a real browser with the production CSP
 """
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership
 from alerts.models import Alert
 from bulletins.attachments import PDF
 from bulletins.models import Bulletin, Marking
-from bulletins.services import add_attachment, create_draft, publish_bulletin
+from bulletins.services import add_attachment
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot, sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory
+from tests.helpers import make_bulletin, make_person
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -37,8 +37,8 @@ ZOOM_200 = {"viewport": {"width": 640, "height": 800}, "device_scale_factor": 2}
 def content(ncpp_officer, retail, settings, tmp_path, severe):
     """A level in force, a published bulletin for retail with a file, a draft, an alert."""
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
-    draft = create_draft(
-        author=ncpp_officer,
+    published = make_bulletin(
+        ncpp_officer,
         title="Hostile reconnaissance at shopping centres",
         summary="What to look for, and whom to call.",
         body="## What to look for\n\nPeople taking an unusual interest in **security**.",
@@ -46,16 +46,19 @@ def content(ncpp_officer, retail, settings, tmp_path, severe):
         marking=Marking.AMBER,
         sectors=[retail],
         action_required=True,
+        send_alert=True,
     )
     add_attachment(
-        draft, SimpleUploadedFile("poster.pdf", b"%PDF-1.4\n%%EOF\n"), PDF, uploaded_by=ncpp_officer
+        published,
+        SimpleUploadedFile("poster.pdf", b"%PDF-1.4\n%%EOF\n"),
+        PDF,
+        uploaded_by=ncpp_officer,
     )
-    published = publish_bulletin(draft, publisher=ncpp_officer, send_alert=True)
-    pending = create_draft(
-        author=ncpp_officer,
+    pending = make_bulletin(
+        ncpp_officer,
         title="Crowded places guidance",
         summary="Updated guidance.",
-        marking=Marking.GREEN,
+        status=Bulletin.Status.DRAFT,
         all_sectors=True,
     )
     return {"published": published, "draft": pending, "alert": Alert.objects.latest("pk")}
@@ -92,8 +95,7 @@ def test_public_pages_sign_in_and_mfa_set_up_are_accessible(open_page, portal_se
     )
 
     # Someone with a password but no authenticator yet meets the set-up page first.
-    newcomer = UserFactory(email="newcomer@example.org", password="correct-horse-battery-staple")
-    EmailAddress.objects.create(user=newcomer, email=newcomer.email, verified=True, primary=True)
+    newcomer = make_person("newcomer@example.org", "Newcomer", second_factor=False)
     MembershipFactory(user=newcomer, sector=retail, role=Membership.Role.MEMBER)
     sweep(
         open_page,

@@ -4,10 +4,10 @@ import pytest
 
 from accounts.models import Membership
 from alerts.models import Alert
-from bulletins.models import Acknowledgement, Bulletin
+from bulletins.models import Bulletin, Reading
 from tests.browser.conftest import screenshot, sign_in
-from tests.conftest import make_person
 from tests.factories import MembershipFactory, SectorFactory
+from tests.helpers import make_person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -65,7 +65,7 @@ def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
         screenshot(reader, "bulletin-acknowledged")
     finally:
         reader.context.close()
-    reading = Acknowledgement.objects.get(bulletin=bulletin, user=isl)
+    reading = Reading.objects.get(bulletin=bulletin, user=isl)
     assert reading.acknowledged_at is not None
 
     third = open_page()

@@ -3,7 +3,7 @@ import pytest
 from accounts.invitations import SectorRole, create_invitation
 from accounts.models import Invitation, Membership, User
 from tests.browser.conftest import screenshot
-from tests.conftest import link_in, totp_code
+from tests.helpers import link_in, totp_code
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

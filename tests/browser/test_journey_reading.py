@@ -3,8 +3,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bulletins.attachments import PDF
 from bulletins.models import Marking
-from bulletins.services import add_attachment, create_draft, publish_bulletin
+from bulletins.services import add_attachment
 from tests.browser.conftest import screenshot, sign_in
+from tests.helpers import make_bulletin
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -14,8 +15,8 @@ POSTER = b"%PDF-1.4\n% the poster\n%%EOF\n"
 @pytest.fixture
 def bulletins(ncpp_officer, retail, settings, tmp_path, severe):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
-    amber = create_draft(
-        author=ncpp_officer,
+    amber = make_bulletin(
+        ncpp_officer,
         title="Hostile reconnaissance at shopping centres",
         summary="Signs of hostile reconnaissance, and what to look for.",
         body="## What to look for\n\nPeople taking an unusual interest in security.",
@@ -23,17 +24,13 @@ def bulletins(ncpp_officer, retail, settings, tmp_path, severe):
         sectors=[retail],
     )
     add_attachment(amber, SimpleUploadedFile("poster.pdf", POSTER), PDF, uploaded_by=ncpp_officer)
-    green = create_draft(
-        author=ncpp_officer,
+    green = make_bulletin(
+        ncpp_officer,
         title="Reconnaissance awareness e-learning",
         summary="A course.",
-        marking=Marking.GREEN,
         all_sectors=True,
     )
-    return [
-        publish_bulletin(bulletin, publisher=ncpp_officer, send_alert=False)
-        for bulletin in (amber, green)
-    ]
+    return [amber, green]
 
 
 def test_an_isl_searches_filters_prints_and_downloads_a_file(portal_server, page, isl, bulletins):

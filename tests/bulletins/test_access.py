@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bulletins.attachments import PDF
 from bulletins.models import Bulletin, Marking
 from bulletins.services import add_attachment
-
-from .conftest import PDF_BYTES, every_listed, listed, make_bulletin
+from tests.helpers import PDF_BYTES, every_listed, listed, make_bulletin
 
 PERSONAS = ["isl", "other_isl", "outsider", "ncpp_officer", "portal_admin"]
 AUDIENCES = {

@@ -5,8 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import AuditEvent
 from bulletins.attachments import MAX_ATTACHMENT_BYTES
 from bulletins.models import Attachment, Bulletin
-
-from .conftest import PDF_BYTES, PNG_BYTES, docx_bytes, make_bulletin
+from tests.helpers import PDF_BYTES, PNG_BYTES, docx_bytes, make_bulletin
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from accounts.models import NCPP_STAFF_GROUP, AuditEvent, Membership
 from bulletins.models import Bulletin, Marking
 from bulletins.services import amend_bulletin, withdraw_bulletin
 from tests.factories import MembershipFactory
-
-from .conftest import PDF_BYTES, make_bulletin
+from tests.helpers import PDF_BYTES, make_bulletin
 
 pytestmark = pytest.mark.django_db
 

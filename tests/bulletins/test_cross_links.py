@@ -16,11 +16,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alerts import digest
 from bulletins.models import Bulletin, Marking
-from bulletins.services import amend_bulletin, create_draft, publish_bulletin
-from tests.conftest import make_person
+from bulletins.services import amend_bulletin
 from tests.factories import MembershipFactory
+from tests.helpers import make_bulletin, make_person, send_digest_now
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process", "severe")]
 
@@ -48,8 +47,8 @@ class Scenario:
 
 
 def publish(author, *, published_at: datetime, **fields) -> Bulletin:
-    draft = create_draft(author=author, summary=f"About {fields['title']}", **fields)
-    return publish_bulletin(draft, publisher=author, published_at=published_at)
+    """Published with its alert, as staff publish it, at `published_at`."""
+    return make_bulletin(author, send_alert=True, published_at=published_at, **fields)
 
 
 @pytest.fixture
@@ -84,7 +83,7 @@ def scenario(
             made.open, what_changed="Times corrected.", realert=True, actor=ncpp_officer,
             summary="About the holiday weekend, times corrected",
         )  # fmt: skip
-    digest.send_daily_digest(DAY)
+    send_digest_now(DAY)
     return made
 
 

@@ -1,16 +1,14 @@
 """List and search results are rendered once for everyone who sees the same bulletins, yet each
-person reads their own status, and any change shows on the next request (bulletins/listing.py)."""
+person reads their own status, and any change shows on the next request (bulletins/kept.py)."""
 
 import re
 
 import pytest
 
 from accounts.models import Membership
-from bulletins.services import acknowledge, amend_bulletin, record_first_view
-from tests.conftest import make_person
+from bulletins.services import acknowledge_bulletin, amend_bulletin, record_reading
 from tests.factories import MembershipFactory
-
-from .conftest import PDF_BYTES, listed, make_bulletin
+from tests.helpers import PDF_BYTES, days_ago, listed, make_bulletin, make_person, record_change
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +38,8 @@ def test_people_of_the_same_sectors_share_the_rows_but_each_sees_their_own_readi
 ):
     read = make_bulletin(ncpp_officer, title="Cordon advice", sectors=[retail])
     acknowledged = make_bulletin(ncpp_officer, title="Cordon drill", sectors=[retail])
-    record_first_view(read, isl)
-    acknowledge(acknowledged, isl)
+    record_reading(read, isl)
+    acknowledge_bulletin(acknowledged, isl)
 
     client.force_login(isl)
     first = client.get(path)
@@ -149,9 +147,8 @@ def test_an_amendment_an_attachment_and_a_new_level_show_on_the_bulletin_at_once
 
     from bulletins.attachments import PDF
     from bulletins.services import add_attachment
-    from tests.threat_levels.helpers import days_ago, record
 
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     bulletin = make_bulletin(ncpp_officer, body="First text.", sectors=[retail])
     client.force_login(isl)
     assert "First text." in client.get(bulletin.get_absolute_url()).content.decode()
@@ -168,7 +165,7 @@ def test_an_amendment_an_attachment_and_a_new_level_show_on_the_bulletin_at_once
     )
     assert "plan.pdf" in client.get(bulletin.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        record(national, "SEVERE")
+        record_change(national, "SEVERE")
     html = client.get(bulletin.get_absolute_url()).content.decode()
 
     assert "New text." in html and "First text." not in html
@@ -182,7 +179,7 @@ def test_the_bulletin_page_shows_each_person_their_own_acknowledgement_and_casca
     from bulletins.services import record_cascade
 
     bulletin = make_bulletin(ncpp_officer, sectors=[retail])
-    acknowledge(bulletin, isl)
+    acknowledge_bulletin(bulletin, isl)
     record_cascade(bulletin, isl, count=12)
 
     client.force_login(isl)

@@ -7,12 +7,9 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from alerts.models import Alert
-from bulletins.models import Acknowledgement, Bulletin, BulletinRevision, Marking
-from bulletins.services import publish_bulletin
+from bulletins.models import Bulletin, BulletinRevision, Marking, Reading
+from tests.helpers import days_ago, make_bulletin, record_change
 from threat_levels.selectors import refresh_cached_levels
-from threat_levels.services import record_threat_level
-
-from .conftest import make_bulletin
 
 SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "fixtures" / "cssc-update-2015-12-17.txt"
 
@@ -118,23 +115,15 @@ def test_readers_see_a_withdrawn_bulletin_as_withdrawn_with_the_reason(
 def test_the_detail_page_shows_the_marking_banner_and_notices(
     client, ncpp_officer, isl, retail, severe
 ):
-    draft = make_bulletin(
+    bulletin = make_bulletin(
         ncpp_officer,
-        status=Bulletin.Status.DRAFT,
         marking=Marking.AMBER,
         sectors=[retail],
         valid_until=timezone.localdate() - timedelta(days=1),
+        send_alert=True,
+        published_at=days_ago(2),
     )
-    bulletin = publish_bulletin(
-        draft, publisher=ncpp_officer, published_at=timezone.now() - timedelta(days=2)
-    )
-    record_threat_level(
-        scope=severe.scope,
-        level="SUBSTANTIAL",
-        effective_at=timezone.now() - timedelta(days=1),
-        note="Lowered.",
-        recorded_by=None,
-    )
+    record_change(severe.scope, "SUBSTANTIAL", days_ago(1), note="Lowered.", send_alert=True)
     refresh_cached_levels()
     client.force_login(isl)
     page = client.get(bulletin.get_absolute_url()).content.decode()
@@ -150,10 +139,10 @@ def test_an_isl_acknowledges_and_records_the_cascade(client, ncpp_officer, isl, 
     client.force_login(isl)
     assert bulletin.title in client.get("/").content.decode()
     client.get(bulletin.get_absolute_url())
-    assert Acknowledgement.objects.get().first_read_at is not None
+    assert Reading.objects.get().first_read_at is not None
     client.post(f"/bulletins/{bulletin.pk}/acknowledge/")
     client.post(f"/bulletins/{bulletin.pk}/acknowledge/", {"count": "14"})
-    reading = Acknowledgement.objects.get()
+    reading = Reading.objects.get()
     assert reading.acknowledged_at and reading.cascade_count == 14
     assert "Nothing is waiting for you" in client.get("/").content.decode()
 

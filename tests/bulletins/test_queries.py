@@ -5,8 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bulletins import services
-
-from .conftest import make_bulletin
+from tests.helpers import make_bulletin
 
 
 def make_many(author, sectors, reader, count):
@@ -20,7 +19,7 @@ def make_many(author, sectors, reader, count):
             key_points=["One", "Two"],
         )
         if number % 3 == 0:
-            services.acknowledge(bulletin, reader)
+            services.acknowledge_bulletin(bulletin, reader)
         made.append(bulletin)
     return made
 

@@ -1,6 +1,5 @@
 from bulletins.models import Bulletin
-
-from .conftest import listed, make_bulletin
+from tests.helpers import listed, make_bulletin
 
 
 def results(client, words):

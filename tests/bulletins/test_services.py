@@ -7,10 +7,9 @@ from accounts.models import AuditEvent, User
 from alerts.models import Alert
 from alerts.permissions import alert_audience
 from bulletins import services
-from bulletins.models import Acknowledgement, Bulletin, BulletinRevision, Marking
+from bulletins.models import Bulletin, BulletinRevision, Marking, Reading
 from bulletins.permissions import visible_bulletins
-
-from .conftest import make_bulletin
+from tests.helpers import make_bulletin
 
 
 def test_publishing_writes_exactly_one_alert_and_an_audit_row(ncpp_officer, retail, severe):
@@ -108,7 +107,7 @@ def test_withdrawing_alerts_with_the_reason(ncpp_officer, retail, isl):
 
 def test_superseding_makes_a_draft_that_links_both_ways(ncpp_officer, retail):
     old = make_bulletin(ncpp_officer, sectors=[retail])
-    newer = services.supersede(old, author=ncpp_officer)
+    newer = services.supersede_bulletin(old, author=ncpp_officer)
     assert newer.is_draft and newer.supersedes == old
     assert list(old.superseded_by.all()) == [newer]
     assert list(newer.sectors.all()) == [retail]
@@ -138,7 +137,7 @@ def test_a_reminder_skips_people_who_acknowledged(ncpp_officer, retail, isl):
     reminder = Alert.objects.create(kind=Alert.Kind.ACKNOWLEDGEMENT_REMINDER, bulletin=bulletin)
     people = User.objects.filter(is_active=True)
     assert list(alert_audience(reminder, people)) == [isl]
-    services.acknowledge(bulletin, isl)
+    services.acknowledge_bulletin(bulletin, isl)
     assert list(alert_audience(reminder, people)) == []
 
 
@@ -153,13 +152,13 @@ def test_only_clear_and_green_content_may_be_emailed(marking, emailed):
 
 def test_reading_acknowledging_and_cascading_are_recorded_once(ncpp_officer, retail, isl):
     bulletin = make_bulletin(ncpp_officer, sectors=[retail])
-    services.record_first_view(bulletin, isl)
-    first = Acknowledgement.objects.get().first_read_at
-    services.record_first_view(bulletin, isl)
-    assert Acknowledgement.objects.get().first_read_at == first
-    services.acknowledge(bulletin, isl)
+    services.record_reading(bulletin, isl)
+    first = Reading.objects.get().first_read_at
+    services.record_reading(bulletin, isl)
+    assert Reading.objects.get().first_read_at == first
+    services.acknowledge_bulletin(bulletin, isl)
     services.record_cascade(bulletin, isl, count=12)
-    reading = Acknowledgement.objects.get()
+    reading = Reading.objects.get()
     assert reading.acknowledged_at and reading.cascaded_at and reading.cascade_count == 12
 
 

@@ -9,8 +9,7 @@ from bulletins.attachments import PDF
 from bulletins.rendering import render_markdown
 from bulletins.services import add_attachment
 from portal.inline_scripts import JS_ENABLED
-
-from .conftest import PDF_BYTES, make_bulletin
+from tests.helpers import PDF_BYTES, make_bulletin
 
 PAYLOADS = [
     '<script>alert("xss")</script>',

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import Membership, Sector, User
+from accounts.models import AuditEvent, Membership, Sector, User
 from accounts.permissions import is_ncpp_staff, is_portal_admin
 from demo.people import DEMO_PASSWORD
 
@@ -33,6 +33,31 @@ def test_seed_demo_can_run_twice_without_duplicating_anything(settings):
     call_command("seed_demo", stdout=StringIO())
 
     assert (Sector.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+
+
+def test_seed_demo_puts_the_isls_in_their_sectors_through_the_admins_service(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    added = AuditEvent.objects.filter(action="membership.added")
+    assert sorted(added.values_list("changes__sector", flat=True)) == [
+        "night-time-economy",
+        "retail",
+        "transport",
+    ]
+    assert set(added.values_list("actor_email", flat=True)) == {"portal.admin@example.org"}
+
+    deputy = Membership.objects.get(sector__slug="night-time-economy")
+    deputy.role = Membership.Role.MEMBER
+    deputy.save()
+    call_command("seed_demo", stdout=StringIO())
+
+    deputy.refresh_from_db()
+    assert deputy.role == Membership.Role.DEPUTY
+    # Put back through the service; nothing already right is written again.
+    acts = AuditEvent.objects.filter(action__startswith="membership.").order_by("id")
+    assert list(acts.values_list("action", flat=True)) == ["membership.added"] * 3 + [
+        "membership.changed"
+    ]
 
 
 def test_seed_demo_refuses_to_run_in_production(settings):

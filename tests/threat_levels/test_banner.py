@@ -9,9 +9,8 @@ from django.template import loader
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from tests.helpers import days_ago, record_change
 from threat_levels.context_processors import threat_levels
-
-from .helpers import days_ago, record
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def anonymous_request():
 
 
 def test_every_page_shows_the_level_in_words_with_its_meaning_and_date(client, national):
-    record(national, "SEVERE", days_ago(3))
+    record_change(national, "SEVERE", days_ago(3))
     moment = timezone.localtime(days_ago(3))
     since = f"{moment.day} {moment:%B %Y}"
 
@@ -43,7 +42,7 @@ def test_every_page_shows_the_level_in_words_with_its_meaning_and_date(client, n
 
 
 def test_the_banner_is_a_labelled_region(client, national):
-    record(national, "SUBSTANTIAL", days_ago(3))
+    record_change(national, "SUBSTANTIAL", days_ago(3))
 
     text = banner(client.get("/").content.decode())
 
@@ -54,8 +53,8 @@ def test_the_banner_is_a_labelled_region(client, national):
 def test_the_banner_costs_no_query_once_the_cache_is_warm(
     client, national, northern_ireland, django_assert_num_queries
 ):
-    record(national, "SEVERE", days_ago(3))
-    record(northern_ireland, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SEVERE", days_ago(3))
+    record_change(northern_ireland, "SUBSTANTIAL", days_ago(30))
     client.get("/")  # warms the cache
 
     with django_assert_num_queries(0):
@@ -72,11 +71,11 @@ def test_the_banner_costs_no_query_once_the_cache_is_warm(
 def test_the_banner_shows_the_new_level_right_after_a_change_commits(
     client, national, ncpp_officer, django_capture_on_commit_callbacks
 ):
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     assert ">SUBSTANTIAL<" in banner(client.get("/").content.decode())  # cached now
 
     with django_capture_on_commit_callbacks(execute=True):
-        record(national, "CRITICAL", recorded_by=ncpp_officer, send_alert=True)
+        record_change(national, "CRITICAL", recorded_by=ncpp_officer, send_alert=True)
 
     text = banner(client.get("/").content.decode())
     assert ">CRITICAL<" in text
@@ -86,11 +85,11 @@ def test_the_banner_shows_the_new_level_right_after_a_change_commits(
 def test_until_the_change_commits_the_banner_keeps_the_old_level(
     client, national, ncpp_officer, django_capture_on_commit_callbacks
 ):
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     client.get("/")
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        record(national, "CRITICAL", recorded_by=ncpp_officer, send_alert=True)
+        record_change(national, "CRITICAL", recorded_by=ncpp_officer, send_alert=True)
         assert ">SUBSTANTIAL<" in banner(client.get("/").content.decode())
 
     # Nothing ran yet: the banner refresh and the alert's fan-out both wait for the commit.
@@ -98,9 +97,9 @@ def test_until_the_change_commits_the_banner_keeps_the_old_level(
 
 
 def test_a_scheduled_change_takes_effect_on_time(client, national, ncpp_officer, monkeypatch):
-    record(national, "SUBSTANTIAL", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(30))
     in_an_hour = timezone.now() + timedelta(hours=1)
-    record(national, "SEVERE", in_an_hour, recorded_by=ncpp_officer, send_alert=True)
+    record_change(national, "SEVERE", in_an_hour, recorded_by=ncpp_officer, send_alert=True)
 
     assert ">SUBSTANTIAL<" in banner(client.get("/").content.decode())  # cached until then
 
@@ -114,8 +113,8 @@ def test_a_scope_that_is_not_public_is_shown_to_fully_signed_in_people_only(
 ):
     northern_ireland.public = False
     northern_ireland.save()
-    record(national, "SEVERE", days_ago(3))
-    record(northern_ireland, "MODERATE", days_ago(3))
+    record_change(national, "SEVERE", days_ago(3))
+    record_change(northern_ireland, "MODERATE", days_ago(3))
 
     assert "Northern Ireland" not in banner(client.get("/").content.decode())
     client.force_login(isl)
@@ -129,8 +128,8 @@ def test_a_visitor_never_gets_the_banner_a_fully_signed_in_person_was_shown(
 ):
     northern_ireland.public = False
     northern_ireland.save()
-    record(national, "SEVERE", days_ago(3))
-    record(northern_ireland, "MODERATE", days_ago(3))
+    record_change(national, "SEVERE", days_ago(3))
+    record_change(northern_ireland, "MODERATE", days_ago(3))
     signed_in = Client(headers={"X-Forwarded-Proto": "https"})
     signed_in.force_login(isl)
     for url in ("/", "/threat-level/", "/no-such-page/"):

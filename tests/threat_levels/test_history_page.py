@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from tests.helpers import days_ago, record_change
 from threat_levels.cap import cap_datetime
 from threat_levels.models import ThreatLevel, ThreatLevelChange
-
-from .helpers import days_ago, record
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +39,9 @@ def rows_of(page: str, slug: str) -> list[str]:
 
 
 def test_anyone_can_read_the_history_newest_first(client, national, northern_ireland):
-    record(national, "SEVERE", days_ago(300), note="First.")
-    record(national, "CRITICAL", days_ago(200), note="Second.")
-    record(northern_ireland, "SUBSTANTIAL", days_ago(100), note="Third.")
+    record_change(national, "SEVERE", days_ago(300), note="First.")
+    record_change(national, "CRITICAL", days_ago(200), note="Second.")
+    record_change(northern_ireland, "SUBSTANTIAL", days_ago(100), note="Third.")
 
     page = client.get("/threat-level/").content.decode()
 
@@ -55,9 +54,9 @@ def test_anyone_can_read_the_history_newest_first(client, national, northern_ire
 
 
 def test_the_chart_is_an_accessible_svg_with_a_line_per_scope(client, national, northern_ireland):
-    record(national, "SEVERE", datetime(2006, 8, 1, tzinfo=UTC))
-    record(national, "CRITICAL", datetime(2006, 8, 10, tzinfo=UTC))
-    record(northern_ireland, "SEVERE", datetime(2010, 9, 24, tzinfo=UTC))
+    record_change(national, "SEVERE", datetime(2006, 8, 1, tzinfo=UTC))
+    record_change(national, "CRITICAL", datetime(2006, 8, 10, tzinfo=UTC))
+    record_change(northern_ireland, "SEVERE", datetime(2010, 9, 24, tzinfo=UTC))
 
     page = client.get("/threat-level/").content.decode()
     svg = re.search(r"<svg class=\"portal-threat-chart__svg\".*?</svg>", page, re.S).group(0)
@@ -78,7 +77,7 @@ def test_the_chart_is_an_accessible_svg_with_a_line_per_scope(client, national, 
 def test_the_history_page_costs_the_same_few_queries_for_25_years_of_history(
     client, national, northern_ireland, django_assert_num_queries
 ):
-    record(national, "SEVERE", days_ago(1))
+    record_change(national, "SEVERE", days_ago(1))
     client.get("/threat-level/")  # the banner's cache is warm, as it nearly always is
     with django_assert_num_queries(2):  # the scopes, then their changes
         client.get("/threat-level/")
@@ -94,8 +93,8 @@ def test_the_history_page_costs_the_same_few_queries_for_25_years_of_history(
 
 def test_times_are_stored_in_utc_and_shown_in_uk_time_across_a_clock_change(client, national):
     # 23:30 UTC on 26 October 2024 is 00:30 BST on the 27th; the clocks went back at 01:00 UTC.
-    summer = record(national, "SEVERE", datetime(2024, 10, 26, 23, 30, tzinfo=UTC))
-    winter = record(national, "SUBSTANTIAL", datetime(2024, 10, 27, 23, 30, tzinfo=UTC))
+    summer = record_change(national, "SEVERE", datetime(2024, 10, 26, 23, 30, tzinfo=UTC))
+    winter = record_change(national, "SUBSTANTIAL", datetime(2024, 10, 27, 23, 30, tzinfo=UTC))
     summer.refresh_from_db()
     winter.refresh_from_db()
 
@@ -126,7 +125,7 @@ def test_an_officer_enters_uk_time_and_it_is_stored_in_utc(client, ncpp_officer,
 
 
 def test_the_banner_date_is_the_uk_date(client, national):
-    record(national, "SEVERE", datetime(2024, 10, 26, 23, 30, tzinfo=UTC))
+    record_change(national, "SEVERE", datetime(2024, 10, 26, 23, 30, tzinfo=UTC))
 
     page = client.get("/").content.decode()
 
@@ -136,8 +135,8 @@ def test_the_banner_date_is_the_uk_date(client, national):
 def test_staff_also_see_scheduled_changes_and_who_recorded_each(
     client, ncpp_officer, isl, national
 ):
-    record(national, "SUBSTANTIAL", days_ago(10))
-    record(
+    record_change(national, "SUBSTANTIAL", days_ago(10))
+    record_change(
         national,
         "SEVERE",
         timezone.now() + timedelta(hours=3),

@@ -9,9 +9,8 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
+from tests.helpers import days_ago, record_change
 from threat_levels.models import ThreatLevel
-
-from .helpers import days_ago, record
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +25,10 @@ def cap_schema() -> etree.XMLSchema:
 
 
 def test_the_api_gives_the_level_in_force_for_each_scope(client, national, northern_ireland):
-    record(national, "SUBSTANTIAL", days_ago(400))
-    change = record(national, "SEVERE", days_ago(3), note="Raised after an attack.")
-    record(northern_ireland, "SUBSTANTIAL", days_ago(100))
-    record(national, "CRITICAL", timezone.now() + timedelta(hours=2), send_alert=True)
+    record_change(national, "SUBSTANTIAL", days_ago(400))
+    change = record_change(national, "SEVERE", days_ago(3), note="Raised after an attack.")
+    record_change(northern_ireland, "SUBSTANTIAL", days_ago(100))
+    record_change(national, "CRITICAL", timezone.now() + timedelta(hours=2), send_alert=True)
 
     response = client.get("/api/threat-level")
 
@@ -55,8 +54,8 @@ def test_the_api_gives_the_level_in_force_for_each_scope(client, national, north
 def test_the_api_leaves_out_scopes_that_are_not_public(client, national, northern_ireland):
     northern_ireland.public = False
     northern_ireland.save()
-    record(national, "SEVERE", days_ago(3))
-    record(northern_ireland, "SEVERE", days_ago(3))
+    record_change(national, "SEVERE", days_ago(3))
+    record_change(northern_ireland, "SEVERE", days_ago(3))
 
     body = client.get("/api/threat-level").json()
 
@@ -65,12 +64,12 @@ def test_the_api_leaves_out_scopes_that_are_not_public(client, national, norther
 
 def test_the_atom_feed_has_one_entry_per_change_newest_first(client, national, northern_ireland):
     changes = [
-        record(national, "SEVERE", days_ago(300)),
-        record(northern_ireland, "SEVERE", days_ago(200)),
-        record(national, "CRITICAL", days_ago(100)),
-        record(national, "SEVERE", days_ago(99)),
+        record_change(national, "SEVERE", days_ago(300)),
+        record_change(northern_ireland, "SEVERE", days_ago(200)),
+        record_change(national, "CRITICAL", days_ago(100)),
+        record_change(national, "SEVERE", days_ago(99)),
     ]
-    record(national, "SUBSTANTIAL", timezone.now() + timedelta(days=1), send_alert=True)
+    record_change(national, "SUBSTANTIAL", timezone.now() + timedelta(days=1), send_alert=True)
 
     response = client.get("/feeds/threat-level/")
     feed = feedparser.parse(response.content)
@@ -99,9 +98,9 @@ def test_every_cap_message_validates_against_the_cap_1_2_schema(
 ):
     changes = []
     for days, level in enumerate(ThreatLevel, start=1):
-        changes.append(record(national, level, days_ago(1000 - days), send_alert=True))
-    changes.append(record(northern_ireland, "SEVERE", days_ago(5000), note="Fish & <chips>"))
-    changes.append(record(northern_ireland, "SUBSTANTIAL", days_ago(1)))
+        changes.append(record_change(national, level, days_ago(1000 - days), send_alert=True))
+    changes.append(record_change(northern_ireland, "SEVERE", days_ago(5000), note="Fish & <chips>"))
+    changes.append(record_change(northern_ireland, "SUBSTANTIAL", days_ago(1)))
     feed = feedparser.parse(client.get("/feeds/threat-level/").content)
     cap_urls = [link.href for entry in feed.entries for link in entry.links if "cap" in link.type]
     assert len(cap_urls) == len(changes)
@@ -115,9 +114,9 @@ def test_every_cap_message_validates_against_the_cap_1_2_schema(
 
 
 def test_a_cap_message_says_what_public_alerting_systems_need(client, national, cap_schema):
-    record(national, "SEVERE", days_ago(10))
-    change = record(national, "CRITICAL", days_ago(3), note="Raised after an attack.")
-    record(national, "SEVERE", days_ago(1))
+    record_change(national, "SEVERE", days_ago(10))
+    change = record_change(national, "CRITICAL", days_ago(3), note="Raised after an attack.")
+    record_change(national, "SEVERE", days_ago(1))
 
     root = etree.fromstring(client.get(f"/threat-level/changes/{change.pk}/cap.xml").content)
     info = root.find(f"{CAP}info")
@@ -147,7 +146,7 @@ def test_a_cap_message_says_what_public_alerting_systems_need(client, national, 
 
 
 def test_the_schema_check_would_catch_a_broken_message(client, national, cap_schema):
-    change = record(national, "SEVERE", days_ago(3))
+    change = record_change(national, "SEVERE", days_ago(3))
     root = etree.fromstring(client.get(f"/threat-level/changes/{change.pk}/cap.xml").content)
     root.find(f"{CAP}info/{CAP}severity").text = "Very bad"
 
@@ -155,10 +154,12 @@ def test_the_schema_check_would_catch_a_broken_message(client, national, cap_sch
 
 
 def test_a_change_is_not_published_before_it_takes_effect(client, national, northern_ireland):
-    scheduled = record(national, "SEVERE", timezone.now() + timedelta(hours=1), send_alert=True)
+    scheduled = record_change(
+        national, "SEVERE", timezone.now() + timedelta(hours=1), send_alert=True
+    )
     northern_ireland.public = False
     northern_ireland.save()
-    private = record(northern_ireland, "SEVERE", days_ago(3))
+    private = record_change(northern_ireland, "SEVERE", days_ago(3))
 
     for change in (scheduled, private):
         assert client.get(f"/threat-level/changes/{change.pk}/cap.xml").status_code == 404

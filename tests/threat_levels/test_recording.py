@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from alerts.models import Alert
+from tests.helpers import days_ago, record_change
 from threat_levels.models import ThreatLevelChange
 from threat_levels.selectors import levels_in_force
-
-from .helpers import days_ago, record
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +23,10 @@ def level_of(scope, at=None):
 
 
 def test_the_current_level_of_each_scope_is_its_latest_change_in_effect(national, northern_ireland):
-    record(national, "SEVERE", days_ago(30))
-    record(national, "SUBSTANTIAL", days_ago(2))
-    record(northern_ireland, "SEVERE", days_ago(40))
-    record(northern_ireland, "SUBSTANTIAL", days_ago(10))
+    record_change(national, "SEVERE", days_ago(30))
+    record_change(national, "SUBSTANTIAL", days_ago(2))
+    record_change(northern_ireland, "SEVERE", days_ago(40))
+    record_change(northern_ireland, "SUBSTANTIAL", days_ago(10))
 
     assert level_of(national) == "SUBSTANTIAL"
     assert level_of(northern_ireland) == "SUBSTANTIAL"
@@ -36,10 +35,10 @@ def test_the_current_level_of_each_scope_is_its_latest_change_in_effect(national
 
 
 def test_a_scheduled_change_is_not_current_until_its_time(national, ncpp_officer):
-    record(national, "SUBSTANTIAL", days_ago(10))
+    record_change(national, "SUBSTANTIAL", days_ago(10))
     in_an_hour = timezone.now() + timedelta(hours=1)
 
-    record(national, "SEVERE", in_an_hour, recorded_by=ncpp_officer, send_alert=True)
+    record_change(national, "SEVERE", in_an_hour, recorded_by=ncpp_officer, send_alert=True)
 
     assert level_of(national) == "SUBSTANTIAL"
     assert level_of(national, in_an_hour - timedelta(seconds=1)) == "SUBSTANTIAL"
@@ -47,33 +46,33 @@ def test_a_scheduled_change_is_not_current_until_its_time(national, ncpp_officer
 
 
 def test_a_scope_with_no_change_has_no_level(national, northern_ireland):
-    record(national, "SEVERE", days_ago(1))
+    record_change(national, "SEVERE", days_ago(1))
 
     assert [level.scope_slug for level in levels_in_force(timezone.now())] == ["national"]
 
 
 def test_it_refuses_a_change_to_the_level_in_force(national, ncpp_officer):
-    record(national, "SEVERE", days_ago(10))
+    record_change(national, "SEVERE", days_ago(10))
 
     with pytest.raises(ValidationError, match="already SEVERE"):
-        record(national, "SEVERE", recorded_by=ncpp_officer, send_alert=True)
+        record_change(national, "SEVERE", recorded_by=ncpp_officer, send_alert=True)
 
     assert ThreatLevelChange.objects.count() == 1
     assert not Alert.objects.exists()
 
 
 def test_it_refuses_a_change_that_would_make_the_next_recorded_change_change_nothing(national):
-    record(national, "SUBSTANTIAL", days_ago(10))
-    record(national, "SEVERE", days_ago(2))
+    record_change(national, "SUBSTANTIAL", days_ago(10))
+    record_change(national, "SEVERE", days_ago(2))
 
     with pytest.raises(ValidationError, match="already recorded"):
-        record(national, "SEVERE", days_ago(5))
+        record_change(national, "SEVERE", days_ago(5))
 
 
 def test_it_records_the_change_its_alert_and_an_audit_row(national, ncpp_officer):
-    record(national, "SUBSTANTIAL", days_ago(10))
+    record_change(national, "SUBSTANTIAL", days_ago(10))
 
-    change = record(
+    change = record_change(
         national,
         "SEVERE",
         note="Raised after an attack.",
@@ -96,7 +95,7 @@ def test_it_records_the_change_its_alert_and_an_audit_row(national, ncpp_officer
 
 
 def test_a_correction_of_history_is_audited_but_alerts_nobody(national, ncpp_officer):
-    change = record(national, "CRITICAL", days_ago(3000), recorded_by=ncpp_officer)
+    change = record_change(national, "CRITICAL", days_ago(3000), recorded_by=ncpp_officer)
 
     assert change.is_correction
     assert not Alert.objects.exists()
@@ -107,16 +106,20 @@ def test_a_correction_of_history_is_audited_but_alerts_nobody(national, ncpp_off
 
 def test_a_correction_cannot_be_dated_in_the_future(national):
     with pytest.raises(ValidationError, match="Only a change in the past"):
-        record(national, "SEVERE", timezone.now() + timedelta(minutes=5), send_alert=False)
+        record_change(national, "SEVERE", timezone.now() + timedelta(minutes=5), send_alert=False)
 
     assert not ThreatLevelChange.objects.exists()
 
 
 def test_two_changes_in_quick_succession_are_kept_in_order_and_each_alerts(national, ncpp_officer):
-    record(national, "SUBSTANTIAL", days_ago(10))
+    record_change(national, "SUBSTANTIAL", days_ago(10))
 
-    first = record(national, "SEVERE", timezone.now(), recorded_by=ncpp_officer, send_alert=True)
-    second = record(national, "CRITICAL", timezone.now(), recorded_by=ncpp_officer, send_alert=True)
+    first = record_change(
+        national, "SEVERE", timezone.now(), recorded_by=ncpp_officer, send_alert=True
+    )
+    second = record_change(
+        national, "CRITICAL", timezone.now(), recorded_by=ncpp_officer, send_alert=True
+    )
 
     assert first.effective_at < second.effective_at
     assert list(national.changes.values_list("level", flat=True)[:2]) == ["CRITICAL", "SEVERE"]
@@ -128,7 +131,7 @@ def test_two_changes_in_quick_succession_are_kept_in_order_and_each_alerts(natio
 def test_a_rolled_back_change_leaves_no_history_row_and_no_alert(
     national, ncpp_officer, django_capture_on_commit_callbacks
 ):
-    record(national, "SUBSTANTIAL", days_ago(10))
+    record_change(national, "SUBSTANTIAL", days_ago(10))
     before = ThreatLevelChange.objects.count()
 
     # The audit write is the last step; its failure must undo the change and its alert.
@@ -137,7 +140,7 @@ def test_a_rolled_back_change_leaves_no_history_row_and_no_alert(
         mock.patch("threat_levels.services.record_audit", side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
-        record(national, "SEVERE", recorded_by=ncpp_officer, send_alert=True)
+        record_change(national, "SEVERE", recorded_by=ncpp_officer, send_alert=True)
 
     assert ThreatLevelChange.objects.count() == before
     assert not Alert.objects.exists()
@@ -146,7 +149,7 @@ def test_a_rolled_back_change_leaves_no_history_row_and_no_alert(
 
 def test_a_change_rolled_back_by_the_surrounding_transaction_leaves_nothing(national, ncpp_officer):
     with pytest.raises(RuntimeError), transaction.atomic():
-        record(national, "SEVERE", recorded_by=ncpp_officer, send_alert=True)
+        record_change(national, "SEVERE", recorded_by=ncpp_officer, send_alert=True)
         raise RuntimeError("the caller failed after recording")
 
     assert not ThreatLevelChange.objects.exists()
@@ -155,9 +158,9 @@ def test_a_change_rolled_back_by_the_surrounding_transaction_leaves_nothing(nati
 
 
 def test_each_change_keeps_the_official_wording_of_its_time(national):
-    old = record(national, "SUBSTANTIAL", datetime(2009, 7, 20, 9, tzinfo=UTC))
-    new = record(national, "SEVERE", datetime(2020, 11, 3, 16, tzinfo=UTC))
-    newer = record(national, "SUBSTANTIAL", datetime(2021, 2, 8, 12, tzinfo=UTC))
+    old = record_change(national, "SUBSTANTIAL", datetime(2009, 7, 20, 9, tzinfo=UTC))
+    new = record_change(national, "SEVERE", datetime(2020, 11, 3, 16, tzinfo=UTC))
+    newer = record_change(national, "SUBSTANTIAL", datetime(2021, 2, 8, 12, tzinfo=UTC))
 
     assert old.meaning == "an attack is a strong possibility"
     assert new.meaning == "an attack is highly likely"

@@ -12,10 +12,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from portal.text import clean_text
+from tests.helpers import days_ago, record_change
 from threat_levels.forms import ThreatLevelChangeForm
 from threat_levels.models import ThreatLevelChange
-
-from .helpers import days_ago, record
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +70,7 @@ def test_an_old_row_with_a_control_character_still_gives_a_valid_feed_and_cap(
 def test_the_scope_name_is_cleaned_on_the_way_out_too(visitor, national, cap_schema):
     national.name = "UK\x0b(national)\x08"
     national.save()
-    change = record(national, "SEVERE", days_ago(1))
+    change = record_change(national, "SEVERE", days_ago(1))
 
     response = visitor.get("/feeds/threat-level/")
     cap_description(visitor, change, cap_schema)
@@ -84,7 +83,9 @@ def test_the_scope_name_is_cleaned_on_the_way_out_too(visitor, national, cap_sch
 
 
 def test_the_service_cleans_the_note_before_it_is_stored(national):
-    change = record(national, "SEVERE", days_ago(1), note="Raised\x0bafter\x00 an\r\nattack\ufffe.")
+    change = record_change(
+        national, "SEVERE", days_ago(1), note="Raised\x0bafter\x00 an\r\nattack\ufffe."
+    )
 
     change.refresh_from_db()
     assert change.note == "Raised\nafter an\nattack."
@@ -129,7 +130,7 @@ def test_any_note_gives_a_feed_and_cap_that_parse_validate_and_say_it(
     assume(expected)
     ThreatLevelChange.objects.all().delete()
 
-    change = record(
+    change = record_change(
         national, "SEVERE", timezone.now() - timedelta(days=1), note=note, recorded_by=None
     )
 
