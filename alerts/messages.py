@@ -16,6 +16,8 @@ from django.core.mail import EmailMultiAlternatives
 
 from bulletins.models import Bulletin
 from portal.emails import mail_host, make_message
+from threat_levels.models import ThreatLevel
+from threat_levels.selectors import change_before
 
 from .models import Alert
 
@@ -106,12 +108,26 @@ def render_digest(day: date, bulletins: list[Bulletin]) -> RenderedAlert:
     return rendered(make_message("digest", "", context, {"List-Id": list_id()}))
 
 
+def movement(before, change) -> str:
+    """Whether `change` raised or lowered the level `before` it ("" for a first level)."""
+    if before is None or before.level == change.level:
+        return ""
+    higher = ThreatLevel(change.level).rank > ThreatLevel(before.level).rank
+    return "raised" if higher else "lowered"
+
+
 def render_alert(alert: Alert) -> RenderedAlert:
     headers = {"List-Id": list_id()}
     context: dict = {"alert": alert}
     if alert.kind == Alert.Kind.THREAT_LEVEL_CHANGED:
         change = alert.threat_level_change
-        context |= {"change": change, "link": settings.PORTAL_BASE_URL + change.get_absolute_url()}
+        before = change_before(change)
+        context |= {
+            "change": change,
+            "before": before,
+            "direction": movement(before, change),
+            "link": settings.PORTAL_BASE_URL + change.get_absolute_url(),
+        }
         name = "threat-level-changed"
     elif alert.kind in BULLETIN_ALERTS:
         prefix, heading = BULLETIN_ALERTS[alert.kind]

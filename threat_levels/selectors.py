@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .models import ThreatLevelChange, ThreatLevelScope
@@ -48,6 +48,18 @@ def change_in_force(scope: ThreatLevelScope | str, at: datetime) -> ThreatLevelC
     else:
         changes = changes.filter(scope=scope)
     return changes.order_by("-effective_at", "-id").first()
+
+
+def change_before(change: ThreatLevelChange) -> ThreatLevelChange | None:
+    """The change of the same scope that `change` replaced: the one in force just before it."""
+    earlier = Q(effective_at__lt=change.effective_at) | Q(
+        effective_at=change.effective_at, id__lt=change.id
+    )
+    return (
+        ThreatLevelChange.objects.filter(earlier, scope=change.scope_id)
+        .order_by("-effective_at", "-id")
+        .first()
+    )
 
 
 def levels_in_force(at: datetime) -> list[LevelInForce]:

@@ -78,7 +78,7 @@ def test_two_quick_changes_give_two_emails_per_person_in_order(celery_worker, sm
     for subjects in by_person.values():
         assert subjects == [
             "Threat level: UK (national) is now SEVERE",
-            "Threat level: UK (national) is now CRITICAL",
+            "Threat level: UK (national) raised to CRITICAL (was SEVERE)",
         ]
 
 
