@@ -15,15 +15,19 @@ GOVUK := node_modules/govuk-frontend/dist/govuk
 
 .PHONY: run test lint format assets worker beat chromium check-services compose-check clean demo-code bench wrk
 
+# `make run PORT=8300` serves on another port; links in the emails it prints follow.
+PORT ?= 8000
+RUN_ENV := DEBUG=true PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}
+
 run: $(VENV)/.runtime assets
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo
-	@echo "The portal is at http://127.0.0.1:8000 (stop it with Ctrl+C)."
+	@echo "The portal is at http://127.0.0.1:$(PORT) (stop it with Ctrl+C)."
 	@echo "Emails are printed here, in this terminal. The periodic jobs (announcing scheduled"
 	@echo "threat-level changes, reminders, the 07:00 digest) run inside the server."
 	@echo
-	DEBUG=true $(BIN)/python manage.py run_embedded 127.0.0.1:8000
+	$(RUN_ENV) $(BIN)/python manage.py run_embedded 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev assets chromium nginx check-services
 	$(BIN)/ruff check .

@@ -160,7 +160,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # after they finish, requeued if a worker dies, fetched one at a time, and
 # carry only ids in JSON. Results are never stored.
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-process broker is named a host, or kombu warns on every start that none was given.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -215,7 +216,7 @@ ALERTS_ESCALATE_AFTER_HOURS = env.int("ALERTS_ESCALATE_AFTER_HOURS", default=24)
 # --- Email ----------------------------------------------------------------
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NCPP ISL Portal <portal@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ISL Briefing Portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 30
 
@@ -365,8 +366,11 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"no_traceback_for_4xx": {"()": "portal.logging.NoTracebackFor4xx"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # A refusal (403, 404) is logged in one line; only a server error carries its traceback.
+    "loggers": {"django.request": {"filters": ["no_traceback_for_4xx"]}},
 }
 
 # --- The service ----------------------------------------------------------
