@@ -26,6 +26,24 @@ class ThreatLevel(models.TextChoices):
         """1 for LOW up to 5 for CRITICAL."""
         return list(ThreatLevel).index(self) + 1
 
+    @property
+    def colours(self) -> tuple[str, str]:
+        """(background, text) of the level's tag, wherever it is shown: pages, chart, emails."""
+        return LEVEL_COLOURS[self]
+
+
+# One ordered scale: each level's background is darker than the one below it (pale green, pale
+# yellow, light orange, then strong orange-red and dark red), so a higher level never looks
+# milder than a lower one. Every pair has AA contrast (6:1 or better). assets/scss/_threat-level.scss uses
+# the same values (a test checks they match); the level's name and "n of 5" always go with it.
+LEVEL_COLOURS = {
+    "LOW": ("#e3f1e8", "#005a30"),
+    "MODERATE": ("#fbe88a", "#594d00"),
+    "SUBSTANTIAL": ("#f8c58e", "#6e3619"),
+    "SEVERE": ("#a63d17", "#ffffff"),
+    "CRITICAL": ("#6f0e06", "#ffffff"),
+}
+
 
 # The official one-line meanings, announced to Parliament on 23 July 2019.
 CURRENT_MEANINGS = {
