@@ -37,6 +37,10 @@ MFA_EXEMPT_URL_NAMES = frozenset(
         "threat_level_api",
         "threat_level_feed",
         "threat_level_cap",
+        "accessibility_statement",
+        "privacy_notice",
+        "cookies",
+        "contact",
     }
 )
 

@@ -10,6 +10,7 @@ def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
         "SERVICE_NAME": settings.SERVICE_NAME,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         "DEBUG": settings.DEBUG,
         "user_is_portal_admin": SimpleLazyObject(lambda: permissions.is_portal_admin(user)),
         "user_is_ncpp_staff": SimpleLazyObject(lambda: permissions.is_ncpp_staff(user)),

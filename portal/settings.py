@@ -376,3 +376,5 @@ LOGGING = {
 # --- The service ----------------------------------------------------------
 
 SERVICE_NAME = "ISL Briefing Portal"
+# Where people write about the service: access problems, accessibility, their personal data.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="portal-support@example.org")

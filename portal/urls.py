@@ -11,6 +11,10 @@ admin.site.site_header = "ISL Briefing Portal administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_statement, name="accessibility_statement"),
+    path("privacy/", views.privacy_notice, name="privacy_notice"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("contact/", views.contact, name="contact"),
     path("", include("threat_levels.urls")),
     path("", include("bulletins.urls")),
     path("accounts/", include("allauth.urls")),

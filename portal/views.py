@@ -9,6 +9,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.adapters import KNOWN_DEVICE_LIFETIME, known_device_cookie_name
 from bulletins.dashboard import dashboard_context
 from threat_levels.selectors import entry_for
 
@@ -35,6 +36,54 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = database == "ok" and broker in ("ok", "in-process")
     body = {"status": "ok" if healthy else "degraded", "database": database, "broker": broker}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+# --- The pages every public-sector service links from its footer -----------------------------
+
+
+@require_safe
+@shared_with_visitors
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/pages/accessibility.html")
+
+
+@require_safe
+@shared_with_visitors
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/pages/privacy.html")
+
+
+@require_safe
+@shared_with_visitors
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/pages/contact.html")
+
+
+def cookies_set() -> list[dict[str, str]]:
+    """Every cookie the portal sets, by the names the settings give them."""
+    session_hours = settings.SESSION_COOKIE_AGE // 3600
+    return [
+        {"name": settings.SESSION_COOKIE_NAME, "purpose": "Keeps you signed in.",
+         "expires": f"When you sign out, after {settings.SESSION_IDLE_TIMEOUT // 60} minutes "
+                    f"unused, or after {session_hours} hours"},
+        {"name": settings.CSRF_COOKIE_NAME,
+         "purpose": "Makes sure a form you send came from this service (protects against "
+                    "cross-site request forgery).",
+         "expires": "1 year"},
+        {"name": "messages", "purpose": "Carries a message, such as “Your change was saved”, "
+                                        "to the next page you see.",
+         "expires": "When you close your browser"},
+        {"name": known_device_cookie_name(),
+         "purpose": "Remembers that you have signed in from this browser before, so that someone "
+                    "else’s wrong passwords cannot lock you out of it.",
+         "expires": f"{KNOWN_DEVICE_LIFETIME.days} days"},
+    ]  # fmt: skip
+
+
+@require_safe
+@shared_with_visitors
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/pages/cookies.html", {"cookies": cookies_set()})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

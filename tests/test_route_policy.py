@@ -50,6 +50,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "threat_level_api": PUBLIC,
     "threat_level_feed": PUBLIC,
     "threat_level_cap": PUBLIC,
+    "accessibility_statement": PUBLIC,
+    "privacy_notice": PUBLIC,
+    "cookies": PUBLIC,
+    "contact": PUBLIC,
     "invitation_accept": ("410",) * 6,  # an unknown token: "this link cannot be used"
     # --- threat level: NCPP staff record changes -----------------------------------------
     "threat_level_record": STAFF_ONLY,

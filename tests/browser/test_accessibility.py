@@ -91,7 +91,15 @@ def test_public_pages_sign_in_and_mfa_set_up_are_accessible(open_page, portal_se
         open_page,
         portal_server,
         None,
-        {"public-home": "/", "sign-in": "/accounts/login/", "public-history": "/threat-level/"},
+        {
+            "public-home": "/",
+            "sign-in": "/accounts/login/",
+            "public-history": "/threat-level/",
+            "accessibility-statement": "/accessibility/",
+            "privacy": "/privacy/",
+            "cookies": "/cookies/",
+            "contact": "/contact/",
+        },
     )
 
     # Someone with a password but no authenticator yet meets the set-up page first.
