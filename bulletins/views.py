@@ -10,6 +10,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
+    Count,
     Exists,
     F,
     FilteredRelation,
@@ -325,9 +326,8 @@ def bulletin_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_write_bulletins)
 @require_http_methods(["GET", "HEAD", "POST"])
 def bulletin_new(request: HttpRequest) -> HttpResponse:
-    form = BulletinForm(
-        request.POST or None, initial={"marking": Bulletin.Marking.AMBER, "audience": "all"}
-    )
+    # No marking is chosen for the writer: each bulletin's marking is a deliberate choice.
+    form = BulletinForm(request.POST or None, initial={"audience": "all"})
     if request.method == "POST" and form.is_valid():
         bulletin = services.create_draft(author=request.user, **form.service_fields())
         messages.success(request, "The draft is saved. Only NCPP staff can see it.")
@@ -347,7 +347,6 @@ def bulletin_paste(request: HttpRequest) -> HttpResponse:
             "source_line": draft.source_line,
             "key_points": "\n".join(draft.key_points),
             "body": draft.body,
-            "marking": Bulletin.Marking.AMBER,
             "audience": "all",
         }
         return render(
@@ -421,7 +420,25 @@ def bulletin_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _audience_size(bulletin: Bulletin) -> int:
+    """Everyone an amendment or withdrawal emails: those go at once, digest or not."""
     return bulletin_audience(bulletin, User.objects.filter(is_active=True)).count()
+
+
+def _who_is_emailed(bulletin: Bulletin) -> dict:
+    """How many people the publish emails at once, how many read it in tomorrow morning's
+    digest instead (routine bulletins only), and the chosen sectors with nobody in them."""
+    audience = bulletin_audience(bulletin, User.objects.filter(is_active=True))
+    in_digest = 0 if bulletin.action_required else audience.filter(routine_alerts="digest").count()
+    empty = [] if bulletin.all_sectors else [
+        sector.name
+        for sector in bulletin.sectors.annotate(
+            active=Count("memberships", filter=Q(memberships__user__is_active=True))
+        ).order_by("name")
+        if not sector.active
+    ]  # fmt: skip
+    total = audience.count()
+    return {"audience_size": total, "emailed_now": total - in_digest, "in_digest": in_digest,
+            "empty_sectors": empty}  # fmt: skip
 
 
 @require(can_write_bulletins)
@@ -456,7 +473,7 @@ def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "bulletin": bulletin,
             "sectors": list(bulletin.sectors.all()),
-            "audience_size": _audience_size(bulletin),
+            **_who_is_emailed(bulletin),
         },
     )
 

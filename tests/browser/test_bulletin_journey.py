@@ -31,6 +31,9 @@ def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
 
     assert page.get_by_label("Title").input_value() == TITLE
     assert len(page.get_by_label("Key points").input_value().splitlines()) == 7
+    # Nothing is chosen for the writer; the sectors show only once "Chosen sectors only" is.
+    assert not page.locator("input[name=marking]:checked").count()
+    assert not page.get_by_label("Retail").is_visible()
     page.get_by_label("TLP:CLEAR").check()
     page.get_by_label("Chosen sectors only").check()
     page.get_by_label("Retail").check()
