@@ -34,8 +34,9 @@ class ThreatLevel(models.TextChoices):
 
 # One ordered scale: each level's background is darker than the one below it (pale green, pale
 # yellow, light orange, then strong orange-red and dark red), so a higher level never looks
-# milder than a lower one. Every pair has AA contrast (6:1 or better). assets/scss/_threat-level.scss uses
-# the same values (a test checks they match); the level's name and "n of 5" always go with it.
+# milder than a lower one. Every pair has AA contrast (6:1 or better). The stylesheet
+# (assets/scss/_threat-level.scss) uses the same values, and a test checks they match; the
+# level's name and "n of 5" always go with the colour.
 LEVEL_COLOURS = {
     "LOW": ("#e3f1e8", "#005a30"),
     "MODERATE": ("#fbe88a", "#594d00"),
