@@ -239,7 +239,7 @@ def seed_bulletins(start: int, stop: int, seeded: dict) -> float:
                 FROM {table} WHERE NOT all_sectors AND reference >= %s AND reference < %s""",
             [lo, hi],
         )
-        # As bulletins/search.py's update_search_vector builds it.
+        # As bulletins/search.py's update_search_index builds it.
         cursor.execute(
             f"""UPDATE {table} SET search_vector =
                   setweight(to_tsvector('english', coalesce(title, '')), 'A')

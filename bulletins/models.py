@@ -164,6 +164,25 @@ class Bulletin(models.Model):
         return self.valid_until is not None and self.valid_until < timezone.localdate()
 
 
+class SearchWord(models.Model):
+    """A word in a bulletin's text: search's "did you mean" suggests words from those of the
+    bulletins a person may see. Kept by bulletins.search.update_search_index."""
+
+    # The unique constraint's index serves lookups by bulletin: no index of its own.
+    bulletin = models.ForeignKey(
+        Bulletin, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    word = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bulletin", "word"], name="search_word_once_a_bulletin")
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class BulletinRevision(models.Model):
     """The text of a published bulletin before an amendment, with what changed."""
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Membership
 from bulletins.models import Bulletin
-from bulletins.search import update_search_vector
+from bulletins.search import update_search_index
 from tests.helpers import every_listed
 
 SECTOR_COUNT = 3
@@ -60,7 +60,7 @@ def test_list_and_search_reach_exactly_what_the_memberships_allow(
             withdrawn_reason="Reason." if status == "withdrawn" else "",
         )
         bulletin.sectors.set([sectors[n] for n in chosen])
-        update_search_vector(bulletin)
+        update_search_index(bulletin)
         if oracle(status, all_sectors, chosen, mine, staff):
             expected.add(bulletin.pk)
 
