@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.forms import uk_phone_number
 from accounts.models import Invitation, Membership, User
 from bulletins.models import Bulletin
 from threat_levels.models import ThreatLevelChange, ThreatLevelScope
@@ -123,19 +124,46 @@ def test_a_membership_upload_of_anything_is_previewed_or_refused_never_applied(
 
 @FUZZ
 @given(
+    boxes=st.lists(junk, min_size=6, max_size=6),
+    marking=choice_or_junk("", "TLP:GREEN"),
+    path=st.sampled_from(["/bulletins/", "/bulletins/search/"]),
+)  # fmt: skip
+def test_the_filters_answer_any_typed_dates_with_a_page_not_an_error(
+    client, isl, boxes, marking, path
+):
+    client.force_login(isl)
+    names = [
+        f"published_{end}-{part}" for end in ("from", "to") for part in ("day", "month", "year")
+    ]
+
+    response = client.get(
+        path, {"q": "update", "marking": marking, **dict(zip(names, boxes, strict=True))}
+    )
+
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(
     level=choice_or_junk("LOW", "MODERATE", "SUBSTANTIAL", "SEVERE", "CRITICAL"),
     effective_at=junk, note=long_junk, scope=junk,
+    boxes=st.one_of(st.none(), st.tuples(junk, junk, junk, junk)),
 )  # fmt: skip
 def test_the_threat_level_form_never_fails_and_records_nothing_before_confirmation(
-    client, ncpp_officer, level, effective_at, note, scope
+    client, ncpp_officer, level, effective_at, note, scope, boxes
 ):
     client.force_login(ncpp_officer)
     national = ThreatLevelScope.objects.get(slug="national")
     before = ThreatLevelChange.objects.count()
+    # The time it takes effect typed in its day, month, year and time boxes, or as ISO text.
+    typed = (
+        {"effective_at": effective_at} if boxes is None
+        else dict(zip(("effective_at-day", "effective_at-month", "effective_at-year",
+                       "effective_at-time"), boxes, strict=True))
+    )  # fmt: skip
 
     post(client, "/threat-level/record/", {
-        "scope": scope if scope else str(national.pk), "level": level,
-        "effective_at": effective_at, "note": note,
+        "scope": scope if scope else str(national.pk), "level": level, "note": note, **typed,
     })  # fmt: skip
 
     assert ThreatLevelChange.objects.count() == before
@@ -159,7 +187,9 @@ def test_the_profile_form_never_fails_and_saves_whole_or_nothing(
     isl.refresh_from_db()
     now = (isl.name, isl.organisation, isl.phone, isl.routine_alerts)
     if response.status_code == 302:
-        assert now == (name.strip(), organisation.strip(), phone.strip(), routine_alerts)
+        # A phone number is kept in the one form UK numbers are written in.
+        kept = uk_phone_number(phone)
+        assert now == (name.strip(), organisation.strip(), kept, routine_alerts)
     else:
         assert now == unchanged
 

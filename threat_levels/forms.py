@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal import govuk_dates
 from portal.text import clean_text
 
 from .models import CURRENT_MEANINGS, ThreatLevel, ThreatLevelScope
@@ -24,14 +25,15 @@ class ThreatLevelChangeForm(forms.Form):
         label="New level",
         error_messages={"required": "Choose the new level."},
     )
-    effective_at = forms.DateTimeField(
+    effective_at = govuk_dates.DateTimeField(
         required=False,
         label="Takes effect (UK time)",
+        called="The time it takes effect",
         help_text=(
             "Leave it empty for the moment you confirm. A later time schedules the change: "
-            "it is shown, and published, when that time comes."
+            "it is shown, and published, when that time comes. For example, 27 3 2026 and "
+            "14:30 (24-hour clock)."
         ),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     note = forms.CharField(
         label="Public note",
@@ -77,7 +79,8 @@ class ThreatLevelChangeForm(forms.Form):
 class ConfirmThreatLevelChangeForm(forms.Form):
     """The second step: the officer types the new level's name, so nothing happens by accident."""
 
-    token = forms.CharField(widget=forms.HiddenInput)
+    # Missing or stale, it gets the one message clean() gives: the page is out of date.
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
     confirmation = forms.CharField(
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

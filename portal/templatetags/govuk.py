@@ -4,6 +4,7 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.govuk_dates import DateInput
 from portal.inline_scripts import JS_ENABLED
 
 register = template.Library()
@@ -18,6 +19,8 @@ INPUT_CLASSES = {
 
 def field_kind(field: BoundField) -> str:
     widget = field.field.widget
+    if isinstance(widget, DateInput):
+        return "date"
     # CheckboxSelectMultiple is a subclass of RadioSelect, so it is asked about first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -46,6 +49,9 @@ def govuk_field(field: BoundField) -> dict:
     if kind in INPUT_CLASSES:
         css = INPUT_CLASSES[kind]
         attrs["class"] = f"{css} {css}--error" if field.errors else css
+        # A width the form gives the box (govuk-input--width-4) is kept.
+        if own := field.field.widget.attrs.get("class"):
+            attrs["class"] += f" {own}"
     elif kind == "checkbox":
         attrs["class"] = "govuk-checkboxes__input"
     return {
@@ -54,8 +60,33 @@ def govuk_field(field: BoundField) -> dict:
         "hint_id": hint_id,
         "error_id": error_id,
         "described_by": described_by,
-        "widget": field.as_widget(attrs=attrs) if kind not in ("radios", "checkboxes") else "",
+        "boxes": date_boxes(field) if kind == "date" else [],
+        "widget": "" if kind in ("radios", "checkboxes", "date") else field.as_widget(attrs=attrs),
     }
+
+
+DATE_BOXES = {
+    "day": ("Day", "govuk-input--width-2"),
+    "month": ("Month", "govuk-input--width-2"),
+    "year": ("Year", "govuk-input--width-4"),
+    "time": ("Time (24-hour)", "govuk-input--width-4"),
+}
+
+
+def date_boxes(field: BoundField) -> list[dict[str, str]]:
+    """The boxes of a GOV.UK date input, each with what it shows."""
+    shown = field.field.widget.boxes(field.value())
+    return [
+        {
+            "name": f"{field.html_name}-{part}",
+            "id": f"{field.auto_id}-{part}",
+            "label": DATE_BOXES[part][0],
+            "width": DATE_BOXES[part][1],
+            "value": value,
+            "inputmode": "" if part == "time" else "numeric",
+        }
+        for part, value in shown.items()
+    ]
 
 
 @register.inclusion_tag("includes/govuk_error_summary.html")
@@ -66,7 +97,9 @@ def govuk_error_summary(form: forms.BaseForm) -> dict:
     errors = [("", message) for message in form.non_field_errors()]
     for field in form:
         # A group of radios or checkboxes is reached through its first option.
-        anchor = field.auto_id + ("_0" if field_kind(field) in ("radios", "checkboxes") else "")
+        # A date input through its day box.
+        kind = field_kind(field)
+        anchor = field.auto_id + {"radios": "_0", "checkboxes": "_0", "date": "-day"}.get(kind, "")
         for message in field.errors:
             errors.append((f"#{anchor}", message))
     return {"errors": errors}

@@ -67,3 +67,41 @@ def test_an_isl_searches_filters_prints_and_downloads_a_file(portal_server, page
     assert response.status == 200
     assert response.body() == POSTER
     assert response.headers["content-disposition"].startswith("attachment")
+
+
+def test_an_isl_types_dates_and_records_a_cascade_apart_from_acknowledging(
+    portal_server, page, isl, bulletins
+):
+    amber, green = bulletins
+    sign_in(page, portal_server, isl)
+
+    # Dates are typed as day, month and year; a "from" after the "to" is a problem to correct.
+    page.goto(f"{portal_server}/bulletins/")
+    for legend, (day, month, year) in (
+        ("Published from", ("1", "3", "2026")),
+        ("Published to", ("1", "2", "2026")),
+    ):
+        group = page.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill(day)
+        group.get_by_label("Month").fill(month)
+        group.get_by_label("Year").fill(year)
+    page.get_by_role("button", name="Filter").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "must be the same as or before the “published to” date" in summary.inner_text()
+    assert summary.get_by_role("link").first.get_attribute("href") == "#id_published_from-day"
+    assert page.get_by_role("group", name="Published from").get_by_label("Day").input_value() == "1"
+    screenshot(page, "reading-dates-from-after-to")
+
+    # GREEN: how many organisations in the sector; recording it does not acknowledge it.
+    page.goto(f"{portal_server}{green.get_absolute_url()}")
+    page.get_by_label("How many organisations in your sector did you pass it on to?").fill("4")
+    page.get_by_role("button", name="Record the cascade").click()
+    page.get_by_text("Recorded: you passed it on to 4 organisations.").wait_for()
+    assert page.get_by_role("button", name="I have read this").is_visible()
+
+    # AMBER: people or organisations with a need to know.
+    page.goto(f"{portal_server}{amber.get_absolute_url()}")
+    question = "How many people or organisations with a need to know did you share it with?"
+    assert page.get_by_label(question).is_visible()
+    screenshot(page, "reading-cascade-amber")

@@ -141,7 +141,7 @@ def test_an_isl_acknowledges_and_records_the_cascade(client, ncpp_officer, isl, 
     client.get(bulletin.get_absolute_url())
     assert Reading.objects.get().first_read_at is not None
     client.post(f"/bulletins/{bulletin.pk}/acknowledge/")
-    client.post(f"/bulletins/{bulletin.pk}/acknowledge/", {"count": "14"})
+    client.post(f"/bulletins/{bulletin.pk}/cascade/", {"count": "14"})
     reading = Reading.objects.get()
     assert reading.acknowledged_at and reading.cascade_count == 14
     assert "Nothing is waiting for you" in client.get("/").content.decode()
@@ -152,7 +152,8 @@ def test_staff_see_readership_by_sector_and_person_and_export_it(
 ):
     bulletin = make_bulletin(ncpp_officer, all_sectors=True)
     client.force_login(isl)
-    client.post(f"/bulletins/{bulletin.pk}/acknowledge/", {"count": "3"})
+    client.post(f"/bulletins/{bulletin.pk}/acknowledge/")
+    client.post(f"/bulletins/{bulletin.pk}/cascade/", {"count": "3"})
     client.force_login(ncpp_officer)
     page = client.get(f"/bulletins/{bulletin.pk}/readership/")
     assert page.context["audience"] == 2
