@@ -28,10 +28,10 @@ CLASSES = {
 }
 
 
-def clean_html(html: str) -> str:
+def clean_html(html: str, tags: set[str] = ALLOWED_TAGS) -> str:
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         url_relative="deny",

@@ -1,6 +1,6 @@
 """Reads of bulletins shared by more than one page."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.models import Membership, User
 
@@ -61,3 +61,37 @@ def readership(bulletin: Bulletin) -> dict:
         "acknowledged": sum(row["acknowledged_at"] is not None for row in rows),
         "cascaded": sum(row["cascaded_at"] is not None for row in rows),
     }
+
+
+def lead_acknowledgements(bulletins: list[Bulletin]) -> list[dict]:
+    """For each bulletin, how many of its audience's sector leads (active people) acknowledged
+    it, of how many: three queries however many bulletins, sectors and leads there are."""
+    if not bulletins:
+        return []
+    leads_of_sector: dict[int, set[int]] = {}
+    for user_id, sector_id in Membership.objects.filter(
+        role=Membership.Role.LEAD, user__is_active=True
+    ).values_list("user_id", "sector_id"):
+        leads_of_sector.setdefault(sector_id, set()).add(user_id)
+    acknowledged = set(
+        Reading.objects.filter(
+            bulletin__in=bulletins,
+            acknowledged_at__isnull=False,
+            user__memberships__role=Membership.Role.LEAD,
+        ).values_list("bulletin_id", "user_id")
+    )
+    prefetch_related_objects(bulletins, "sectors")
+    rows = []
+    for bulletin in bulletins:
+        sector_ids = (
+            leads_of_sector if bulletin.all_sectors else [s.pk for s in bulletin.sectors.all()]
+        )
+        leads = set().union(*(leads_of_sector.get(pk, set()) for pk in sector_ids))
+        rows.append(
+            {
+                "bulletin": bulletin,
+                "leads": len(leads),
+                "acknowledged": sum((bulletin.pk, lead) in acknowledged for lead in leads),
+            }
+        )
+    return rows

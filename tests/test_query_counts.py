@@ -9,15 +9,16 @@ here by name. (The load benchmark, bench/load.py, measures the speed; this only 
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import PORTAL_ADMINS_GROUP, Invitation, Membership
 from alerts.models import Alert, Delivery
 from bulletins import services
 from bulletins.models import Bulletin
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, SectorFactory, UserFactory
 from tests.helpers import make_bulletin, record_change
 from threat_levels.models import ThreatLevelScope
 
@@ -85,6 +86,13 @@ class World:
                     alert=self.alert, user=person, status=Delivery.Status.SENT, attempts=1,
                     sent_at=timezone.now(), message_id=f"<{number}@portal.example>",
                 )  # fmt: skip
+            # For the dashboards: a draft, an invitation, a sector with no lead yet.
+            self.bulletin(f"Draft {number}", [], status=Bulletin.Status.DRAFT)
+            Invitation.objects.create(
+                email=f"invited{number}@example.org", token_hash=f"hash{number}",
+                expires_at=timezone.now() + timedelta(days=7), invited_by=self.officer,
+            )  # fmt: skip
+            SectorFactory(name=f"Sector {number}", slug=f"sector-{number}")
             record_change(
                 self.scope, ["SEVERE", "SUBSTANTIAL"][self.levels % 2],
                 start + timedelta(days=30 * self.levels), note=f"Change {number}.",
@@ -97,6 +105,9 @@ class World:
 PAGES = {
     "public home": (None, lambda w: "/"),
     "dashboard": ("isl", lambda w: "/"),
+    "dashboard (staff)": ("officer", lambda w: "/"),
+    "dashboard (admin)": ("admin", lambda w: "/"),
+    "dashboard (every role)": ("everyone", lambda w: "/"),
     "bulletin list": ("isl", lambda w: "/bulletins/"),
     "search": ("isl", lambda w: "/bulletins/search/?q=bulletin"),
     "bulletin detail": ("isl", lambda w: w.target.get_absolute_url()),
@@ -128,6 +139,10 @@ def test_a_page_costs_the_same_queries_with_more_data(
     world = World(ncpp_officer, isl, retail, transport)
     who, url_of = PAGES[page]
     person = {"isl": isl, "officer": ncpp_officer, "admin": portal_admin}.get(who)
+    if who == "everyone":  # NCPP staff, a portal admin and an ISL at once
+        person = ncpp_officer
+        person.groups.add(Group.objects.get_or_create(name=PORTAL_ADMINS_GROUP)[0])
+        MembershipFactory(user=person, sector=retail, role=Membership.Role.DEPUTY)
     if person is not None:
         client.force_login(person)
     world.grow(1)

@@ -1,9 +1,11 @@
-"""What a bulletin's page shows staff of its alerts; bulletins may not import this app."""
+"""What a bulletin's page and the staff's dashboard show of alerts; bulletins may not import
+this app."""
 
 from django import template
 from django.db.models import Count, Q
 
 from ..models import Delivery
+from ..selectors import last_day_counts
 
 register = template.Library()
 
@@ -17,3 +19,28 @@ def alerting_summary(bulletin) -> dict:
     )
     summary["latest_alert"] = bulletin.alerts.order_by("-created_at").first()
     return summary
+
+
+@register.simple_tag
+def alerting_summaries(bulletins) -> list[tuple]:
+    """(bulletin, {"people", "failed"}) for each of a list of bulletins, in one query: what the
+    staff's dashboard shows beside what they published lately."""
+    counts = {
+        row["alert__bulletin"]: row
+        for row in Delivery.objects.filter(alert__bulletin__in=bulletins)
+        .values("alert__bulletin")
+        .annotate(
+            people=Count("user", distinct=True),
+            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED_PERMANENT)),
+        )
+        .order_by()
+    }
+    return [
+        (bulletin, counts.get(bulletin.pk, {"people": 0, "failed": 0})) for bulletin in bulletins
+    ]
+
+
+@register.simple_tag
+def last_day_alert_counts() -> dict[str, int]:
+    """The last day's alert emails by outcome, as Alerts sent gives them."""
+    return last_day_counts()
