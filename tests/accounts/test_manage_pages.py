@@ -67,6 +67,7 @@ def test_the_roster_groups_people_by_role_and_shows_never_for_no_sign_in(admin_c
 
 def test_the_people_list_searches_and_says_when_nobody_matches(admin_client, isl, other_isl):
     found = admin_client.get("/manage/people/", {"q": "transport"}).content.decode()
+    found = found.replace("<wbr>", "")  # where an address may wrap
     nobody = admin_client.get("/manage/people/", {"q": "zebra"}).content.decode()
 
     assert "isl.transport@example.org" in found and "isl.retail@example.org" not in found

@@ -170,6 +170,7 @@ def test_the_report_shows_cancelled_deliveries_apart_from_waiting_and_failed(
     client.force_login(ncpp_officer)
 
     report = client.get(f"/alerts/{alert.pk}/").content.decode()
+    report = report.replace("<wbr>", "")  # where an address may wrap
     listing = client.get("/alerts/").content.decode()
 
     assert "Cancelled" in report

@@ -20,7 +20,7 @@ def rendered_results(response) -> bool:
 
 def row_of(response, bulletin) -> str:
     html = response.content.decode()
-    match = re.search(rf'href="/bulletins/{bulletin.pk}/">.*?</span>', html, re.S)
+    match = re.search(rf'href="/bulletins/{bulletin.pk}/">.*?</td>', html, re.S)
     assert match, f"{bulletin} is not on the page"
     return match.group(0)
 
