@@ -3,11 +3,14 @@ guessing out without letting anyone lock an account's owner out."""
 
 import ipaddress
 import secrets
+import time
 from datetime import timedelta
 from typing import Any
 
 from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +20,12 @@ from .models import normalise_email
 
 KNOWN_DEVICE_SALT = "accounts.known-device"
 KNOWN_DEVICE_LIFETIME = timedelta(days=90)
+
+# The session that has just accepted an invitation, and when: setting up the first second
+# factor there does not ask for the password chosen moments before.
+INVITATION_ACCEPTED = "portal_invitation_accepted"
+# Long enough to install an authenticator app and scan the code; the same as the idle timeout.
+FIRST_SET_UP_WINDOW = timedelta(minutes=30)
 
 
 def known_device_cookie_name() -> str:
@@ -54,10 +63,55 @@ def client_network(address: str) -> str:
     return str(parsed)
 
 
+def mark_invitation_accepted(request: HttpRequest, user: AbstractBaseUser) -> None:
+    """Remember, in this session only, that `user` has just accepted an invitation here."""
+    request.session[INVITATION_ACCEPTED] = {"user": user.pk, "at": int(time.time())}
+
+
+def just_accepted_invitation(request: HttpRequest) -> bool:
+    """Whether the person signed in to this session accepted their invitation in it, within
+    FIRST_SET_UP_WINDOW."""
+    marker = request.session.get(INVITATION_ACCEPTED) or {}
+    return (
+        request.user.is_authenticated
+        and marker.get("user") == request.user.pk
+        and time.time() - marker.get("at", 0) < FIRST_SET_UP_WINDOW.total_seconds()
+    )
+
+
+def setting_up_first_second_factor(user: AbstractBaseUser) -> bool:
+    """No second factor yet, or only the authenticator app just set up with the recovery codes
+    made with it, which the person has not been shown yet."""
+    authenticators = {item.type: item for item in Authenticator.objects.filter(user=user)}
+    if not authenticators:
+        return True
+    codes = authenticators.get(Authenticator.Type.RECOVERY_CODES)
+    return (
+        set(authenticators) == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+        and not codes.wrap().did_view
+    )
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # The portal is invitation only: nobody signs themselves up.
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        # Adding a second factor asks for the password again (ACCOUNT_REAUTHENTICATION_REQUIRED),
+        # except for the first one, in the session that has just accepted an invitation: the
+        # emailed link and the password chosen there prove the person already. The exception
+        # covers setting up the app and being shown its recovery codes, and nothing after;
+        # it ends FIRST_SET_UP_WINDOW after the acceptance in any case.
+        request = self.request or context.request
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and just_accepted_invitation(request)
+            and setting_up_first_second_factor(request.user)
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth counts failed passwords ("5/15m/key" in ACCOUNT_RATE_LIMITS) against this

@@ -4,20 +4,35 @@ from datetime import date
 
 from django import forms
 
+from .audit import action_label
+from .forms import EMAIL_FORMAT
 from .imports import MAX_BYTES, MAX_ROWS
 from .models import AuditEvent, Invitation, Membership, Sector, User, normalise_email
 
 UK_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %m %Y", "%Y-%m-%d"]
 
 
+class SectorForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the sector",
+        max_length=100,
+        help_text="As ISLs and staff call it, for example Night-time economy.",
+        error_messages={"required": "Enter the name of the sector"},
+    )
+
+
 class AddMemberForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
         help_text="Of someone who already has an account. To add someone new, invite them.",
+        error_messages={
+            "required": "Enter the email address of the person to add",
+            "invalid": EMAIL_FORMAT,
+        },
     )
     role = forms.ChoiceField(
         label="Role", choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect, error_messages={"required": "Choose their role in the sector"},
     )  # fmt: skip
 
     def clean_email(self) -> str:
@@ -35,7 +50,11 @@ class AddMemberForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        error_messages={"required": "Choose lead, deputy or member."},
+    )
 
 
 class PersonSearchForm(forms.Form):
@@ -46,6 +65,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         allow_empty_file=True,
         label="Upload a CSV file",
+        error_messages={"required": "Choose a CSV file to upload"},
         help_text=(
             f"Columns email,name,organisation,sector,role with that header row. "
             f"UTF-8, at most {MAX_ROWS:,} rows and {MAX_BYTES // (1024 * 1024)} MB."
@@ -54,12 +74,18 @@ class ImportForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter the email address of the person to invite",
+            "invalid": EMAIL_FORMAT,
+        },
+    )
     name = forms.CharField(label="Full name", max_length=150, required=False)
     organisation = forms.CharField(label="Organisation", max_length=200, required=False)
     kind = forms.ChoiceField(
         label="What will they do?", choices=Invitation.Kind.choices, initial=Invitation.Kind.ISL,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect, error_messages={"required": "Choose what they will do"},
     )  # fmt: skip
     sectors = forms.ModelMultipleChoiceField(
         label="Sectors",
@@ -72,6 +98,7 @@ class InvitationForm(forms.Form):
         label="Role in those sectors", choices=Membership.Role.choices,
         initial=Membership.Role.MEMBER, widget=forms.RadioSelect,
         help_text="For an Industry Sector Lead only.",
+        error_messages={"required": "Choose their role in those sectors"},
     )  # fmt: skip
 
     def clean(self) -> dict:
@@ -108,9 +135,10 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         actions = AuditEvent.objects.order_by("action").values_list("action", flat=True)
-        self.fields["action"].choices = [("", "All actions")] + [
-            (action, action) for action in actions.distinct()
-        ]
+        self.fields["action"].choices = [("", "All actions")] + sorted(
+            ((action, action_label(action)) for action in actions.distinct()),
+            key=lambda choice: choice[1],
+        )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -7,7 +7,9 @@ from . import manage_views as views
 urlpatterns = [
     path("", views.index, name="manage_index"),
     path("sectors/", views.sector_list, name="manage_sectors"),
+    path("sectors/new/", views.sector_new, name="manage_sector_new"),
     path("sectors/<slug:slug>/", views.sector_detail, name="manage_sector"),
+    path("sectors/<slug:slug>/rename/", views.sector_rename, name="manage_sector_rename"),
     path("sectors/<slug:slug>/add/", views.sector_add_member, name="manage_sector_add_member"),
     path(
         "memberships/<int:membership_id>/role/",

@@ -25,7 +25,7 @@ from portal.access import require
 from portal.csv_safety import spreadsheet_safe
 from portal.pagination import paginate
 
-from .audit import record_audit, rows_for_reader
+from .audit import in_words, record_audit, rows_for_reader
 from .imports import MAX_BYTES, ImportPreview, apply_membership_import, parse_membership_csv
 from .invitations import SectorRole, create_invitation, resend_invitation, revoke_invitation
 from .manage_forms import (
@@ -35,14 +35,17 @@ from .manage_forms import (
     InvitationForm,
     PersonSearchForm,
     RoleForm,
+    SectorForm,
 )
 from .models import AuditEvent, Invitation, Membership, Sector, User
 from .permissions import is_portal_admin
 from .services import (
     add_member,
     change_member_role,
+    create_sector,
     deactivate_person,
     remove_member,
+    rename_sector,
 )
 
 PAGE_SIZE = 50
@@ -100,6 +103,48 @@ def sector_list(request: HttpRequest) -> HttpResponse:
         request,
         "manage/sector_list.html",
         {"section": "sectors", "sectors": list(_sectors_with_counts())},
+    )
+
+
+@admin_only
+@form_methods
+def sector_new(request: HttpRequest) -> HttpResponse:
+    form = SectorForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            sector = create_sector(
+                name=form.cleaned_data["name"], actor=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, f"{sector.name} is added. Add its people below.")
+            return redirect("manage_sector", slug=sector.slug)
+    return render(request, "manage/sector_new.html", {"section": "sectors", "form": form})
+
+
+@admin_only
+@form_methods
+def sector_rename(request: HttpRequest, slug: str) -> HttpResponse:
+    sector = get_object_or_404(Sector, slug=slug)
+    form = SectorForm(
+        request.POST if request.method == "POST" else None, initial={"name": sector.name}
+    )
+    if form.is_bound and form.is_valid():
+        old = sector.name
+        try:
+            sector = rename_sector(
+                sector, name=form.cleaned_data["name"], actor=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, f"{old} is now called {sector.name}.")
+            return redirect("manage_sector", slug=sector.slug)
+    return render(
+        request,
+        "manage/sector_rename.html",
+        {"section": "sectors", "form": form, "sector": sector},
     )
 
 
@@ -496,7 +541,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     pages = _paginate(request, _filtered_events(form))
     # A row about a bulletin the admin may not read is shown without its content.
     page = pages["page_obj"]
-    page.object_list = list(rows_for_reader(page.object_list, request.user))
+    page.object_list = in_words(rows_for_reader(page.object_list, request.user))
     return render(
         request,
         "manage/audit_log.html",

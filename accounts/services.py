@@ -1,4 +1,4 @@
-"""Portal admins' acts on people and sector membership.
+"""Portal admins' acts on sectors, people and sector membership.
 
 Each function is one transaction that makes the change and writes its audit row.
 """
@@ -9,9 +9,83 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import slugify
+
+from portal.queueing import enqueue_after_commit
 
 from .audit import record_audit
 from .models import Invitation, Membership, Sector, User
+
+# --- Sectors --------------------------------------------------------------
+
+# Words the manage pages use after /manage/sectors/ for themselves.
+RESERVED_SLUGS = {"new"}
+
+
+def _check_sector_name(name: str, *, sector: Sector | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Enter the sector's name.")
+    others = Sector.objects.exclude(pk=sector.pk) if sector else Sector.objects.all()
+    if others.filter(name__iexact=name).exists():
+        raise ValidationError(f"There is already a sector called {name}.")
+    if not slugify(name):
+        raise ValidationError("Use letters or numbers in the sector's name.")
+    return name
+
+
+def _free_slug(name: str) -> str:
+    """The name as a web address, made unique with a number if a sector already has it."""
+    base = slugify(name)[: Sector._meta.get_field("slug").max_length - 4]
+    slug, number = base, 1
+    while slug in RESERVED_SLUGS or Sector.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def create_sector(*, name: str, actor: User, request: HttpRequest | None = None) -> Sector:
+    """A new sector, its web address (slug) made from its name."""
+    name = _check_sector_name(name)
+    sector = Sector.objects.create(name=name, slug=_free_slug(name))
+    record_audit(
+        "sector.created",
+        actor=actor,
+        target=sector,
+        changes={"name": sector.name, "slug": sector.slug},
+        request=request,
+    )
+    return sector
+
+
+@transaction.atomic
+def rename_sector(
+    sector: Sector, *, name: str, actor: User, request: HttpRequest | None = None
+) -> Sector:
+    """A new name; the web address (slug) stays as it is.
+
+    The slug is how links, bookmarks, import files, audit rows and filters name the sector:
+    keeping it means none of them breaks or silently points elsewhere when the name changes.
+    """
+    sector = Sector.objects.select_for_update().get(pk=sector.pk)
+    old = sector.name
+    name = _check_sector_name(name, sector=sector)
+    if name == old:
+        raise ValidationError(f"The sector is already called {old}.")
+    sector.name = name
+    sector.save(update_fields=["name"])
+    record_audit(
+        "sector.renamed",
+        actor=actor,
+        target=sector,
+        changes={"name": [old, name], "slug": sector.slug},
+        request=request,
+    )
+    return sector
+
+
+# --- Membership -----------------------------------------------------------
 
 
 def _describe(membership: Membership) -> dict[str, str]:
@@ -41,7 +115,15 @@ def add_member(
         changes=_describe(membership),
         request=request,
     )
+    _queue_membership_email(membership)
     return membership
+
+
+def _queue_membership_email(membership: Membership) -> None:
+    from .tasks import send_membership_email
+
+    # The person is told which sector and role, once the change is safe in the database.
+    enqueue_after_commit(send_membership_email, membership.pk)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from portal.access import require
 
+from .adapters import mark_invitation_accepted
 from .forms import AcceptInvitationForm, ProfileForm
 from .invitations import InvitationUnusable, accept_invitation, find_invitation
 
@@ -46,12 +47,11 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("account_login")
         # Signed in only so as to set up a second factor: RequireMFAMiddleware lets this
-        # session reach nothing else until it has one. The password was just set here, which
-        # counts as a fresh sign-in, so setting up the authenticator does not ask for it again.
+        # session reach nothing else until it has one. The password was just set here, so
+        # setting up the authenticator does not ask for it again (AccountAdapter).
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        record_authentication(
-            request, user, method="password", email=user.email, reauthenticated=True
-        )
+        record_authentication(request, user, method="password", email=user.email)
+        mark_invitation_accepted(request, user)
         messages.success(
             request, "Your password is set. Now set up your authenticator app to finish."
         )
@@ -68,4 +68,5 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your details are saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    memberships = request.user.memberships.select_related("sector").order_by("sector__name")
+    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})

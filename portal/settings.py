@@ -254,6 +254,19 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Confirming it is you takes the password or the second factor; never a code sent by email,
+# which is weaker than either.
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+# allauth's forms with the portal's words: each error names its field.
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.SignInForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "add_email": "accounts.forms.ChangeEmailForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ISL Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
@@ -282,6 +295,14 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "ISL Briefing Portal"
 # Recovery codes are shown once, when made; after that only how many are left.
 MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_FORMS = {
+    "authenticate": "accounts.forms.SecondFactorForm",
+    "reauthenticate": "accounts.forms.SecondFactorReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+    "add_webauthn": "accounts.forms.AddPasskeyForm",
+    "edit_webauthn": "accounts.forms.EditPasskeyForm",
+    "reauthenticate_webauthn": "accounts.forms.PasskeyReauthenticateForm",
+}
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in whatever happens.
@@ -355,6 +376,8 @@ WHITENOISE_MAX_AGE = 60 if DEBUG else 3600
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+# Times on the 24-hour clock everywhere, ahead of Django's en-GB "2:30 p.m.".
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 

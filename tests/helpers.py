@@ -63,6 +63,13 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
+def totp_secret_on(page: str) -> str:
+    """The setup key the authenticator set-up page shows, as a person would copy it."""
+    match = re.search(r'id="authenticator_secret">([A-Z2-7]+)<', page)
+    assert match, "no setup key on the page"
+    return match.group(1)
+
+
 def make_people(count: int, prefix: str = "person") -> list[User]:
     """Active people made in bulk, with an address and nothing else: alerts need no more."""
     User.objects.bulk_create(

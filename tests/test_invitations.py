@@ -1,13 +1,17 @@
+import re
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
+from accounts.adapters import INVITATION_ACCEPTED
 from accounts.invitations import SectorRole, create_invitation, revoke_invitation
 from accounts.models import AuditEvent, Invitation, Membership
-from tests.helpers import link_in
+from tests.helpers import link_in, totp_code, totp_secret_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
@@ -133,3 +137,84 @@ def test_sending_accepting_and_revoking_each_write_one_audit_row(
     revoke_invitation(other, actor=portal_admin)
     revoked = AuditEvent.objects.get(action="invitation.revoked")
     assert (revoked.actor, revoked.object_id) == (portal_admin, str(other.pk))
+
+
+# --- The first second factor, straight after accepting (issue 14, item 12) -----------------
+
+
+def set_up_page(client):
+    return client.get("/accounts/2fa/totp/activate/")
+
+
+def accepted_minutes_ago(client, minutes: int) -> None:
+    session = client.session
+    session[INVITATION_ACCEPTED]["at"] -= minutes * 60
+    session.save()
+
+
+def test_setting_up_after_accepting_shows_the_key_as_text_and_asks_for_no_password(client, invite):
+    accept(client, invite)
+
+    response = set_up_page(client)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(
+        r'<p class="[^"]*portal-codes[^"]*" id="authenticator_secret">[A-Z2-7]+</p>', page
+    )
+    assert '<input type="text" id="authenticator_secret"' not in page
+    assert 'src="data:image/svg+xml;base64,' in page
+    assert "sign-in code" not in page
+    assert "Password" not in page
+
+
+def test_installing_the_app_may_take_a_while_without_the_password_being_asked_again(client, invite):
+    accept(client, invite)
+    secret = totp_secret_on(set_up_page(client).content.decode())
+    accepted_minutes_ago(client, 20)
+
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/accounts/2fa/recovery-codes/"
+    user = User.objects.get(email="new.deputy@example.org")
+    assert Authenticator.objects.filter(user=user, type="totp").exists()
+    codes = client.get("/accounts/2fa/recovery-codes/")
+    assert codes.status_code == 200
+    assert 'id="recovery_codes"' in codes.content.decode()
+
+
+def test_after_half_an_hour_the_set_up_asks_for_the_password_after_all(client, invite):
+    accept(client, invite)
+    accepted_minutes_ago(client, 31)
+
+    response = set_up_page(client)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_only_the_session_that_accepted_skips_the_password(client, invite):
+    accept(client, invite)
+    elsewhere = Client(headers={"X-Forwarded-Proto": "https"})
+    elsewhere.post(
+        "/accounts/login/", {"login": "new.deputy@example.org", "password": GOOD_PASSWORD}
+    )
+
+    response = set_up_page(elsewhere)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_once_set_up_changing_the_second_factor_asks_for_the_password_again(client, invite):
+    accept(client, invite)
+    secret = totp_secret_on(set_up_page(client).content.decode())
+    client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert client.get("/accounts/2fa/recovery-codes/").status_code == 200
+
+    for path in ("/accounts/2fa/recovery-codes/generate/", "/accounts/2fa/totp/deactivate/"):
+        response = client.get(path)
+
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/accounts/reauthenticate/")

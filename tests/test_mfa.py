@@ -7,7 +7,14 @@ from django.test import Client
 
 from accounts.models import AuditEvent
 from portal.access import require
-from tests.helpers import PASSWORD, days_ago, make_person, record_change, totp_code
+from tests.helpers import (
+    PASSWORD,
+    days_ago,
+    make_person,
+    record_change,
+    totp_code,
+    totp_secret_on,
+)
 from threat_levels.models import ThreatLevelScope
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +124,7 @@ def test_setting_up_totp_asks_for_the_password_again_and_writes_one_audit_row(
     assert asked.headers["Location"].startswith("/accounts/reauthenticate/")
     client.post(asked.headers["Location"], {"password": PASSWORD})
     page = client.get(SET_UP).content.decode()
-    secret = page.split('id="authenticator_secret" value="')[1].split('"')[0]
+    secret = totp_secret_on(page)
 
     response = client.post(SET_UP, {"code": totp_code(secret)})
 

@@ -25,7 +25,7 @@ from accounts.invitations import create_invitation
 from accounts.middleware import MFA_EXEMPT_URL_NAMES
 from accounts.models import NCPP_STAFF_GROUP, AuditEvent, Invitation, Membership, User
 from bulletins.models import Marking
-from tests.helpers import PASSWORD, link_in, make_bulletin, totp_code
+from tests.helpers import PASSWORD, link_in, make_bulletin, totp_code, totp_secret_on
 from tests.test_route_policy import build_path, outcome, routes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
@@ -286,7 +286,7 @@ def test_once_set_up_the_returning_leaver_reads_as_a_retail_member_and_writes_no
     accept(theirs, link)
 
     page = theirs.get(SET_UP).content.decode()
-    secret = page.split('id="authenticator_secret" value="')[1].split('"')[0]
+    secret = totp_secret_on(page)
     assert theirs.post(SET_UP, {"code": totp_code(secret)}).status_code == 302
 
     assert theirs.get(f"/bulletins/{retail_bulletin.pk}/").status_code == 200

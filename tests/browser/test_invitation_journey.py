@@ -33,9 +33,18 @@ def test_an_invited_isl_sets_a_password_and_totp_and_lands_on_the_dashboard(
 
     page.wait_for_url("**/accounts/2fa/totp/activate/")
     screenshot(page, "invitation-totp-set-up")
-    secret = page.locator("#authenticator_secret").input_value()
-    page.get_by_label("Authenticator code").fill(totp_code(secret))
-    page.get_by_role("button", name="Activate").click()
+    # No second password prompt, no sign-in code by email, and nowhere else to go but sign out.
+    assert page.get_by_label("Password").count() == 0
+    assert page.get_by_text("sign-in code").count() == 0
+    menu = page.get_by_role("navigation", name="Menu")
+    assert menu.get_by_role("link").count() == 0
+    assert menu.get_by_role("button", name="Sign out").is_visible()
+    # The setup key is text to read and copy, beside the QR code.
+    assert page.get_by_role("img", name="QR code to scan with your authenticator app").is_visible()
+    secret = page.locator("#authenticator_secret").inner_text()
+    assert page.locator("#authenticator_secret").evaluate("element => element.tagName") == "P"
+    page.get_by_label("Code from your authenticator app").fill(totp_code(secret))
+    page.get_by_role("button", name="Continue").click()
 
     # Recovery codes are shown once; then on to the dashboard.
     page.get_by_role("link", name="Continue to your dashboard").click()
