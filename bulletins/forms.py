@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Sector
+from portal import govuk_dates
 
 from .attachments import ACCEPTED, check_upload
 from .models import Bulletin, Marking
@@ -17,11 +18,12 @@ def key_points_from_text(text: str) -> list[str]:
 class ContentFields(forms.Form):
     """The fields a bulletin's text is made of, shared by drafts and amendments."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
     summary = forms.CharField(
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The lede used in alerts and lists: 300 characters at most.",
+        error_messages={"required": "Enter a summary"},
     )
     source_line = forms.CharField(
         max_length=200, required=False, help_text="For example: Update from Safer London."
@@ -41,10 +43,11 @@ class ContentFields(forms.Form):
         required=False,
         label="Action required: ask ISLs to acknowledge it",
     )
-    valid_until = forms.DateField(
+    valid_until = govuk_dates.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Optional. After this date readers are told the advice may be out of date.",
+        label="Valid until",
+        help_text="Optional. After this date readers are told the advice may be out of date. "
+        "For example, 27 3 2026",
     )
 
     def clean_key_points(self) -> list[str]:
@@ -69,9 +72,13 @@ class BulletinForm(ContentFields):
         widget=forms.RadioSelect,
         label="Handling marking",
         help_text="TLP:AMBER and above are never put in an email: the alert carries a link only.",
+        error_messages={"required": "Choose a handling marking"},
     )
     audience = forms.ChoiceField(
-        choices=AUDIENCE_CHOICES, widget=forms.RadioSelect, label="Who is it for?"
+        choices=AUDIENCE_CHOICES,
+        widget=forms.RadioSelect,
+        label="Who is it for?",
+        error_messages={"required": "Choose who it is for"},
     )
     sectors = forms.ModelMultipleChoiceField(
         queryset=Sector.objects.all(),
@@ -142,12 +149,16 @@ class PasteForm(forms.Form):
         max_length=2_000_000,
         help_text="Copy the whole update from Word, an email or a web page and paste it here. "
         "You will see the draft it makes before anything is saved.",
+        error_messages={"required": "Paste the update"},
     )
 
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(
-        label="Attach a file", help_text=f"{ACCEPTED}; at most 20 MB.", allow_empty_file=True
+        label="Attach a file",
+        help_text=f"{ACCEPTED}; at most 20 MB.",
+        allow_empty_file=True,
+        error_messages={"required": "Choose a file to attach"},
     )
 
     def clean_file(self):
@@ -164,6 +175,7 @@ class PublishForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         label="Alert",
+        error_messages={"required": "Choose whether to email everyone it is for"},
     )
     confirm = forms.BooleanField(
         label="I have checked the marking and the audience",
@@ -175,6 +187,7 @@ class AmendForm(ContentFields):
     what_changed = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Readers see this with the earlier text.",
+        error_messages={"required": "Say what changed"},
     )
     realert = forms.BooleanField(
         required=False, label="Email everyone it is for about this amendment"
@@ -185,16 +198,79 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Readers see it with the bulletin, and everyone it was for is emailed.",
+        error_messages={"required": "Give the reason for withdrawing it"},
     )
-    confirm = forms.BooleanField(label="Withdraw this bulletin")
+    confirm = forms.BooleanField(
+        label="Withdraw this bulletin",
+        error_messages={"required": "Confirm that you want to withdraw this bulletin"},
+    )
+
+
+class CountField(forms.IntegerField):
+    """A whole number typed in a short box (no spinner): 1,200 and 1 200 are read as 1200."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+
+# The cascade question, in the words of each marking that lets a recipient pass it on
+# (services.CASCADE_MARKINGS): the question, its hint, and who it was passed on to.
+CASCADE_QUESTIONS = {
+    Marking.CLEAR: (
+        "How many organisations did you pass it on to?",
+        "TLP:CLEAR: there is no limit on who it is passed on to.",
+        "organisations you passed it on to",
+    ),
+    Marking.GREEN: (
+        "How many organisations in your sector did you pass it on to?",
+        "TLP:GREEN: within your sector’s community, never publicly.",
+        "organisations you passed it on to",
+    ),
+    Marking.AMBER: (
+        "How many people or organisations with a need to know did you share it with?",
+        "TLP:AMBER: need to know only, within your own organisation and its clients.",
+        "people or organisations you shared it with",
+    ),
+}
+# What AMBER+STRICT and RED allow instead: they are not passed on, so there is no cascade.
+NO_CASCADE = {
+    Marking.AMBER_STRICT: "TLP:AMBER+STRICT: share it only within your own organisation, on a "
+    "need-to-know basis; it is not passed on to other organisations, so there is no cascade to "
+    "record.",
+    Marking.RED: "TLP:RED: for your eyes and ears only; do not pass it on to anyone, so there is "
+    "no cascade to record.",
+}
 
 
 class CascadeForm(forms.Form):
-    count = forms.IntegerField(
+    """How many a person passed a bulletin on to, asked in the words of its marking."""
+
+    count = CountField(
         min_value=0,
         max_value=100_000,
-        label="How many organisations in your sector did you send it on to?",
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-4",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={
+            "invalid": "Enter the number in figures, like 12",
+            "min_value": "The number cannot be below 0",
+            "max_value": "The number must be 100,000 or fewer",
+        },
     )
+
+    def __init__(self, *args, marking: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        label, hint, who = CASCADE_QUESTIONS[Marking(marking)]
+        count = self.fields["count"]
+        count.label, count.help_text = label, hint
+        count.error_messages["required"] = f"Enter how many {who}, or 0"
 
 
 class FilterForm(forms.Form):
@@ -207,15 +283,11 @@ class FilterForm(forms.Form):
     )
     marking = forms.ChoiceField(choices=[("", "Any marking"), *Marking.choices], required=False)
     status = forms.ChoiceField(choices=[], required=False)
-    published_from = forms.DateField(
-        required=False,
-        label="Published from",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    published_from = govuk_dates.DateField(
+        required=False, label="Published from", called="The “published from” date"
     )
-    published_to = forms.DateField(
-        required=False,
-        label="Published to",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    published_to = govuk_dates.DateField(
+        required=False, label="Published to", called="The “published to” date"
     )
 
     def __init__(self, *args, staff: bool = False, **kwargs) -> None:
@@ -224,3 +296,13 @@ class FilterForm(forms.Form):
         if staff:
             statuses.append(("draft", "Draft"))
         self.fields["status"].choices = statuses
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("published_from"), data.get("published_to")
+        if start and end and start > end:
+            self.add_error(
+                "published_from",
+                "The “published from” date must be the same as or before the “published to” date",
+            )
+        return data

@@ -17,11 +17,18 @@ from .models import (
     Attachment,
     Bulletin,
     BulletinRevision,
+    Marking,
     Reading,
     ReferenceCounter,
 )
-from .search import update_search_vector
+from .search import update_search_index
 from .signals import bulletin_to_announce
+
+# The markings that let a recipient pass a bulletin on (TLP 2.0): CLEAR to anyone, GREEN within
+# the sector's community, AMBER on a need-to-know basis within their organisation and its
+# clients. AMBER+STRICT stays within the recipient's own organisation and RED with the person.
+CASCADE_MARKINGS = frozenset({Marking.CLEAR, Marking.GREEN, Marking.AMBER})
+NOT_PASSED_ON = "{marking} bulletins are not passed on, so no cascade can be recorded."
 
 # What an amendment may change; the marking and the audience stay as published.
 AMENDABLE_FIELDS = (
@@ -83,7 +90,7 @@ def create_draft(*, author: User, sectors: Iterable[Sector] = (), **fields) -> B
     with transaction.atomic():
         bulletin = Bulletin.objects.create(author=author, status=Bulletin.Status.DRAFT, **fields)
         bulletin.sectors.set(sectors)
-        update_search_vector(bulletin)
+        update_search_index(bulletin)
     return bulletin
 
 
@@ -100,7 +107,7 @@ def update_draft(
         bulletin.save()
         if sectors is not None:
             bulletin.sectors.set(sectors)
-        update_search_vector(bulletin)
+        update_search_index(bulletin)
     return bulletin
 
 
@@ -138,7 +145,7 @@ def publish_bulletin(
         bulletin.published_at = moment
         bulletin.threat_level_at_publication = national_level_at(moment)
         bulletin.save()
-        update_search_vector(bulletin)
+        update_search_index(bulletin)
         if send_alert:
             _announce(bulletin, "published", actor=publisher)
         record_audit(
@@ -190,7 +197,7 @@ def amend_bulletin(
         for name, value in changes.items():
             setattr(bulletin, name, value)
         bulletin.save()
-        update_search_vector(bulletin)
+        update_search_index(bulletin)
         if realert:
             _announce(bulletin, "amended", actor=actor, note=what_changed)
         record_audit(
@@ -265,7 +272,7 @@ def record_reading(bulletin: Bulletin, user: User) -> None:
 def _lock_reading(bulletin: Bulletin, user: User) -> Reading:
     """The person's reading of a published bulletin, locked for update; made if there is none."""
     if bulletin.is_draft:
-        raise ValidationError("A draft cannot be acknowledged.", code="draft")
+        raise ValidationError("A draft cannot be acknowledged or passed on.", code="draft")
     reading, _ = Reading.objects.select_for_update().get_or_create(
         bulletin=bulletin, user=user, defaults={"first_read_at": timezone.now()}
     )
@@ -283,14 +290,21 @@ def acknowledge_bulletin(bulletin: Bulletin, user: User) -> Reading:
     return reading
 
 
+def may_be_cascaded(bulletin: Bulletin) -> bool:
+    """Whether its marking lets a recipient pass it on, so that a cascade can be recorded."""
+    return bulletin.marking in CASCADE_MARKINGS
+
+
 def record_cascade(bulletin: Bulletin, user: User, *, count: int) -> Reading:
-    """A person sent the bulletin on to `count` organisations of their sector (acknowledging it)."""
+    """A person passed the bulletin on to `count` organisations (or, for TLP:AMBER, people or
+    organisations with a need to know). It is not an acknowledgement: that is its own act."""
+    if not may_be_cascaded(bulletin):
+        raise ValidationError(NOT_PASSED_ON.format(marking=bulletin.marking), code="not_passed_on")
     if count < 0:
         raise ValidationError("The number of organisations cannot be negative.", code="negative")
     with transaction.atomic():
         reading = _lock_reading(bulletin, user)
         now = timezone.now()
-        reading.acknowledged_at = reading.acknowledged_at or now
         reading.first_read_at = reading.first_read_at or now
         reading.cascaded_at = now
         reading.cascade_count = count

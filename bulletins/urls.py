@@ -28,6 +28,7 @@ urlpatterns = [
         views.bulletin_acknowledge,
         name="bulletin_acknowledge",
     ),
+    path("bulletins/<int:pk>/cascade/", views.bulletin_cascade, name="bulletin_cascade"),
     path("bulletins/<int:pk>/edit/", views.bulletin_edit, name="bulletin_edit"),
     path("bulletins/<int:pk>/preview/", views.bulletin_preview, name="bulletin_preview"),
     path("bulletins/<int:pk>/publish/", views.bulletin_publish, name="bulletin_publish"),

@@ -33,7 +33,9 @@ from portal.pagination import CachedCountPaginator, PageWithTotalPaginator, pagi
 from threat_levels.selectors import entry_for
 
 from . import kept, services
+from .changes import earlier_versions
 from .forms import (
+    NO_CASCADE,
     AmendForm,
     AttachmentForm,
     BulletinForm,
@@ -51,7 +53,7 @@ from .permissions import (
     reader_audience,
     visible_bulletins,
 )
-from .search import search_bulletins
+from .search import search_bulletins, suggest_words
 from .selectors import readership
 
 logger = logging.getLogger(__name__)
@@ -115,6 +117,10 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
 
     def results() -> dict:
         form = FilterForm(request.GET or None, staff=audience == ("staff",))
+        if form.is_bound and not form.is_valid():
+            # The problem is shown above the filters ("from" after "to", not a real date),
+            # not a list that ignores them or an empty one.
+            return {"form": form, "page_obj": None}
         bulletins = (
             _filtered(request, form, audience).defer(*LIST_DEFERRED).prefetch_related("sectors")
         )
@@ -133,19 +139,21 @@ def bulletin_search(request: HttpRequest) -> HttpResponse:
 
     def results() -> dict:
         pages = {"page_obj": None, "page_range": None}
+        suggestion = None
         if words:
             # Narrowed to what the person may see before any matching is done.
+            bulletins = _filtered(request, form, audience)
             matches = (
-                search_bulletins(_filtered(request, form, audience), words)
-                .defer(*LIST_DEFERRED)
-                .prefetch_related("sectors")
+                search_bulletins(bulletins, words).defer(*LIST_DEFERRED).prefetch_related("sectors")
             )
             # Ranking looks at every match before it returns the best 20, so the total is
             # counted in that same pass (portal/pagination.py).
             pages = paginate(
                 request, matches, PAGE_SIZE, paginator_class=PageWithTotalPaginator, **PAGE_LINKS
             )
-        return {"form": form, "words": words, **pages}
+            if not pages["page_obj"].paginator.count:
+                suggestion = suggest_words(bulletins, words)
+        return {"form": form, "words": words, "suggestion": suggestion, **pages}
 
     shown = kept.kept_results(request, audience, "bulletins/_search_results.html", results)
     return render(request, "bulletins/search.html", {"words": words, "results": shown})
@@ -249,17 +257,27 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         people = User.objects.filter(pk=request.user.pk)
         context["may_acknowledge"] = bulletin_audience(bulletin, people).exists()
-    context["cascade_form"] = CascadeForm()
+    context.update(_cascade_context(bulletin))
     return render(request, "bulletins/detail.html", context)
+
+
+def _cascade_context(bulletin: Bulletin, form: CascadeForm | None = None) -> dict:
+    """The cascade question in the words of the bulletin's marking, or, for a marking that is
+    not passed on, the sentence saying so."""
+    if not services.may_be_cascaded(bulletin):
+        return {"cascade_form": None, "no_cascade": NO_CASCADE[bulletin.marking]}
+    return {"cascade_form": form or CascadeForm(marking=bulletin.marking), "no_cascade": ""}
 
 
 @require(signed_in)
 @require_safe
 def bulletin_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _visible(request, pk)
-    revisions = bulletin.revisions.select_related("revised_by")
+    revisions = list(bulletin.revisions.select_related("revised_by"))
     return render(
-        request, "bulletins/revisions.html", {"bulletin": bulletin, "revisions": revisions}
+        request,
+        "bulletins/revisions.html",
+        {"bulletin": bulletin, "versions": earlier_versions(bulletin, revisions)},
     )
 
 
@@ -290,34 +308,47 @@ def bulletin_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @require(signed_in)
 @require_POST
 def bulletin_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """An "I have read this": an acknowledgement only, never a cascade."""
     bulletin = _visible(request, pk)
-    if "count" in request.POST:
-        form = CascadeForm(request.POST)
-        if not form.is_valid():
-            context = _detail_context(request, bulletin)
-            context.update(
-                reading=Reading.objects.filter(bulletin=bulletin, user=request.user).first(),
-                may_acknowledge=True,
-                cascade_form=form,
-            )
-            return render(request, "bulletins/detail.html", context, status=400)
-        try:
-            services.record_cascade(bulletin, request.user, count=form.cleaned_data["count"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                f"Recorded: you sent it on to {form.cleaned_data['count']} organisations.",
-            )
+    try:
+        services.acknowledge_bulletin(bulletin, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        try:
-            services.acknowledge_bulletin(bulletin, request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"You have acknowledged {bulletin.reference}.")
+        messages.success(request, f"You have acknowledged {bulletin.reference}.")
     return redirect(bulletin)
+
+
+@require(signed_in)
+@require_POST
+def bulletin_cascade(request: HttpRequest, pk: int) -> HttpResponse:
+    """How many the person passed it on to: a cascade only, never an acknowledgement. A marking
+    that is not passed on (AMBER+STRICT, RED) is refused, whatever was posted."""
+    bulletin = _visible(request, pk)
+    form = None
+    if services.may_be_cascaded(bulletin):
+        form = CascadeForm(request.POST, marking=bulletin.marking)
+        if form.is_valid():
+            count = form.cleaned_data["count"]
+            try:
+                services.record_cascade(bulletin, request.user, count=count)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                who = "organisation" if count == 1 else "organisations"
+                if bulletin.marking == Bulletin.Marking.AMBER:
+                    who = "person or organisation" if count == 1 else "people or organisations"
+                messages.success(request, f"Recorded: you passed it on to {count} {who}.")
+            return redirect(bulletin)
+    context = _detail_context(request, bulletin)
+    context.update(
+        reading=Reading.objects.filter(bulletin=bulletin, user=request.user).first(),
+        may_acknowledge=True,
+        **_cascade_context(bulletin, form),
+    )
+    if form is None:
+        context["cascade_refused"] = services.NOT_PASSED_ON.format(marking=bulletin.marking)
+    return render(request, "bulletins/detail.html", context, status=400)
 
 
 # --- Writing (NCPP staff) -----------------------------------------------------------------------

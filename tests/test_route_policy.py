@@ -65,6 +65,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "bulletin_attachment": ("login", "mfa", "200", "404", "200", "404"),
     "bulletin_revisions": ("login", "mfa", "200", "404", "200", "404"),
     "bulletin_acknowledge": ("login", "mfa", "405", "405", "405", "405"),
+    "bulletin_cascade": ("login", "mfa", "405", "405", "405", "405"),
     # --- writing bulletins ---------------------------------------------------------------
     "bulletin_new": STAFF_ONLY,
     "bulletin_paste": STAFF_ONLY,
@@ -86,7 +87,9 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     # --- portal admins' tools ------------------------------------------------------------
     "manage_index": ADMIN_ONLY,
     "manage_sectors": ADMIN_ONLY,
+    "manage_sector_new": ADMIN_ONLY,  # GET shows the form
     "manage_sector": ADMIN_ONLY,
+    "manage_sector_rename": ADMIN_ONLY,  # GET shows the form
     "manage_sector_add_member": ADMIN_POST_ONLY,
     "manage_membership_role": ADMIN_POST_ONLY,
     "manage_membership_remove": ADMIN_ONLY,  # GET asks to confirm
@@ -114,8 +117,9 @@ ALLAUTH: dict[str, tuple[str, ...]] = {
     "account_inactive": ("200", "mfa", "200", "200", "200", "200"),
     "account_signup": ("200", "mfa", "302", "302", "302", "302"),  # closed: creates nobody
     "account_reauthenticate": ("login", "200", "200", "200", "200", "200"),
-    "account_request_reauthentication_code": ("login", "mfa", "200", "200", "200", "200"),
-    "account_confirm_reauthentication_code": ("login", "mfa", "302", "302", "302", "302"),
+    # Confirming it is you by a code sent by email is off (ACCOUNT_REAUTHENTICATION_METHODS).
+    "account_request_reauthentication_code": ("login", "mfa", "403", "403", "403", "403"),
+    "account_confirm_reauthentication_code": ("login", "mfa", "403", "403", "403", "403"),
     "account_email": ("login", "mfa", "200", "200", "200", "200"),
     "account_email_verification_sent": ("200", "mfa", "200", "200", "200", "200"),
     "account_change_password": ("login", "mfa", "200", "200", "200", "200"),

@@ -16,7 +16,7 @@ from accounts.models import Membership
 from alerts.models import Alert
 from bulletins.attachments import PDF
 from bulletins.models import Bulletin, Marking
-from bulletins.services import add_attachment
+from bulletins.services import add_attachment, amend_bulletin
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot, sign_in
 from tests.factories import MembershipFactory
 from tests.helpers import make_bulletin, make_person
@@ -42,7 +42,7 @@ def content(ncpp_officer, retail, settings, tmp_path, severe):
         title="Hostile reconnaissance at shopping centres",
         summary="What to look for, and whom to call.",
         body="## What to look for\n\nPeople taking an unusual interest in **security**.",
-        key_points="Report to 0800 789 321\nIn an emergency call 999",
+        key_points=["Report to 0800 789 321", "In an emergency call 999"],
         marking=Marking.AMBER,
         sectors=[retail],
         action_required=True,
@@ -126,17 +126,29 @@ def test_an_isls_pages_are_accessible(open_page, portal_server, isl, content):
             "search-results": "/bulletins/search/?q=reconnaissance",
             "detail": f"/bulletins/{bulletin.pk}/",
             "profile": "/profile/",
+            "second-factor": "/accounts/2fa/",
+            "sessions": "/accounts/sessions/",
+            "change-password": "/accounts/password/change/",
+            "change-email": "/accounts/email/",
         },
     )
 
 
 def test_ncpp_staff_pages_are_accessible(open_page, portal_server, ncpp_officer, content):
     assert content["draft"].status == Bulletin.Status.DRAFT
+    published = content["published"]
+    amend_bulletin(
+        published, what_changed="Added a number.", realert=False, actor=ncpp_officer,
+        body=published.body + "\n\nOr call 101 if it is not an emergency.",
+        summary="What to look for, and whom to call at once.",
+    )  # fmt: skip
     sweep(
         open_page,
         portal_server,
         ncpp_officer,
         {
+            "dashboard-staff": "/",
+            "revisions": f"/bulletins/{published.pk}/revisions/",
             "compose": "/bulletins/new/",
             "paste": "/bulletins/paste/",
             "confirmation": f"/bulletins/{content['draft'].pk}/publish/",
@@ -154,7 +166,10 @@ def test_portal_admin_pages_are_accessible(open_page, portal_server, portal_admi
         portal_server,
         portal_admin,
         {
+            "dashboard-admin": "/",
             "admin-membership": "/manage/sectors/retail/",
+            "admin-sector-new": "/manage/sectors/new/",
+            "admin-sector-rename": "/manage/sectors/retail/rename/",
             "admin-people": "/manage/people/",
             "admin-invitation": "/manage/invitations/new/",
             "admin-import": "/manage/import/",
