@@ -13,7 +13,7 @@ ASSETS := build/static
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
 
-.PHONY: run test lint format assets worker beat chromium check-services compose-check clean demo-code bench wrk
+.PHONY: run test lint format assets worker beat chromium check-services compose-check clean demo-code bench wrk screenshots
 
 # `make run PORT=8300` serves on another port; links in the emails it prints follow.
 PORT ?= 8000
@@ -125,6 +125,10 @@ clean:
 	rm -rf build staticfiles node_modules $(VENV)
 
 # The current sign-in code of each demo person (the embedded default only).
+# README's screenshots, from the demo data on a scratch database (docs/screenshots/).
+screenshots: $(VENV)/.dev assets chromium
+	$(BIN)/python scripts/screenshots.py
+
 demo-code: $(VENV)/.runtime
 	@DEBUG=true $(BIN)/python manage.py demo_code
 
