@@ -591,8 +591,13 @@ def bulletin_supersede(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def bulletin_readership(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _visible(request, pk)
+    # Markings that are never passed on have no cascade to report (NO_CASCADE says why).
+    cascade = {"may_be_cascaded": services.may_be_cascaded(bulletin),
+               "no_cascade": NO_CASCADE.get(bulletin.marking, "")}  # fmt: skip
     return render(
-        request, "bulletins/readership.html", {"bulletin": bulletin, **readership(bulletin)}
+        request,
+        "bulletins/readership.html",
+        {"bulletin": bulletin, **readership(bulletin), **cascade},
     )
 
 

@@ -161,3 +161,21 @@ def test_a_count_that_is_not_a_number_of_organisations_is_explained_and_not_reco
     assert f'<a href="#id_count">{message}</a>' in page  # in the error summary
     assert "govuk-input--error" in page
     assert not Reading.objects.filter(cascaded_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    ("marking", "has_cascade"),
+    [(Marking.GREEN, True), (Marking.AMBER, True), (Marking.AMBER_STRICT, False),
+     (Marking.RED, False)],
+)  # fmt: skip
+def test_who_read_it_reports_a_cascade_only_for_markings_that_allow_one(
+    client, ncpp_officer, isl, retail, marking, has_cascade
+):
+    bulletin = make_bulletin(ncpp_officer, marking=marking, sectors=[retail])
+    client.force_login(ncpp_officer)
+
+    page = client.get(f"/bulletins/{bulletin.pk}/readership/").content.decode()
+
+    assert ("Organisations reached" in page) is has_cascade
+    assert (">Cascaded</th>" in page) is has_cascade
+    assert ("so there is no cascade to record" in page) is not has_cascade
