@@ -105,7 +105,22 @@ class BulletinForm(ContentFields):
         "action_required",
         "valid_until",
         "supersedes",
+        "attachment",
     ]
+
+    # In the draft's own form, so a file is attached when the draft is saved and nothing typed
+    # is lost to a second form.
+    attachment = forms.FileField(
+        required=False,
+        label="Attach a file",
+        help_text=f"Optional. {ACCEPTED}; at most 20 MB. It is attached when you save the draft.",
+        allow_empty_file=True,
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        self.attachment_type = check_upload(upload) if upload else None
+        return upload
 
     def clean(self) -> dict:
         data = super().clean()
@@ -151,20 +166,6 @@ class PasteForm(forms.Form):
         "You will see the draft it makes before anything is saved.",
         error_messages={"required": "Paste the update"},
     )
-
-
-class AttachmentForm(forms.Form):
-    file = forms.FileField(
-        label="Attach a file",
-        help_text=f"{ACCEPTED}; at most 20 MB.",
-        allow_empty_file=True,
-        error_messages={"required": "Choose a file to attach"},
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        self.file_type = check_upload(upload)
-        return upload
 
 
 class PublishForm(forms.Form):

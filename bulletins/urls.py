@@ -9,11 +9,6 @@ urlpatterns = [
     path("bulletins/paste/", views.bulletin_paste, name="bulletin_paste"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
     path(
-        "bulletins/<int:pk>/attachments/",
-        views.bulletin_attachment_upload,
-        name="bulletin_attachment_upload",
-    ),
-    path(
         "bulletins/<int:pk>/attachments/<int:attachment_pk>/",
         views.bulletin_attachment,
         name="bulletin_attachment",

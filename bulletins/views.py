@@ -8,7 +8,8 @@ import csv
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
@@ -37,7 +38,6 @@ from .changes import earlier_versions
 from .forms import (
     NO_CASCADE,
     AmendForm,
-    AttachmentForm,
     BulletinForm,
     CascadeForm,
     FilterForm,
@@ -358,10 +358,12 @@ def bulletin_cascade(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def bulletin_new(request: HttpRequest) -> HttpResponse:
     # No marking is chosen for the writer: each bulletin's marking is a deliberate choice.
-    form = BulletinForm(request.POST or None, initial={"audience": "all"})
+    form = BulletinForm(request.POST or None, request.FILES or None, initial={"audience": "all"})
     if request.method == "POST" and form.is_valid():
-        bulletin = services.create_draft(author=request.user, **form.service_fields())
-        messages.success(request, "The draft is saved. Only NCPP staff can see it.")
+        with transaction.atomic():
+            bulletin = services.create_draft(author=request.user, **form.service_fields())
+            attached = _attach(form, bulletin, request.user)
+        messages.success(request, f"The draft is saved{attached}. Only NCPP staff can see it.")
         return redirect("bulletin_edit", pk=bulletin.pk)
     return render(request, "bulletins/edit.html", {"form": form, "bulletin": None})
 
@@ -395,14 +397,18 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not bulletin.is_draft:
         messages.info(request, "This bulletin is published: amend it instead.")
         return redirect("bulletin_amend", pk=bulletin.pk)
-    form = BulletinForm(request.POST or None, initial=BulletinForm.initial_for(bulletin))
+    form = BulletinForm(
+        request.POST or None, request.FILES or None, initial=BulletinForm.initial_for(bulletin)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_draft(bulletin, **form.service_fields())
+            with transaction.atomic():
+                services.update_draft(bulletin, **form.service_fields())
+                attached = _attach(form, bulletin, request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The draft is saved.")
+            messages.success(request, f"The draft is saved{attached}.")
             return redirect("bulletin_edit", pk=bulletin.pk)
     return render(
         request,
@@ -411,34 +417,17 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "bulletin": bulletin,
             "attachments": bulletin.attachments.all(),
-            "attachment_form": AttachmentForm(),
         },
     )
 
 
-@require(can_write_bulletins)
-@require_POST
-def bulletin_attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = _visible(request, pk)
-    if bulletin.is_withdrawn:
-        raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        services.add_attachment(bulletin, upload, form.file_type, uploaded_by=request.user)
-        messages.success(request, "The file is attached.")
-        return redirect("bulletin_edit" if bulletin.is_draft else "bulletin_detail", pk=pk)
-    return render(
-        request,
-        "bulletins/edit.html",
-        {
-            "form": BulletinForm(initial=BulletinForm.initial_for(bulletin)),
-            "bulletin": bulletin,
-            "attachments": bulletin.attachments.all(),
-            "attachment_form": form,
-        },
-        status=400,
-    )
+def _attach(form: BulletinForm, bulletin: Bulletin, user: User) -> str:
+    """Attach the file chosen in the draft's form, if any; words for the saved message."""
+    upload = form.cleaned_data.get("attachment")
+    if not upload:
+        return ""
+    attachment = services.add_attachment(bulletin, upload, form.attachment_type, uploaded_by=user)
+    return f", with {attachment.filename} attached"
 
 
 @require(can_write_bulletins)

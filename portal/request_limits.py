@@ -20,14 +20,16 @@ DEFAULT_LIMIT_MB = 1
 # (path pattern, MB), first match wins. The patterns use only what Python's `re` and nginx's
 # PCRE read alike.
 ROUTE_LIMITS_MB: list[tuple[str, int]] = [
-    # A 20 MB attachment (bulletins.attachments.MAX_ATTACHMENT_BYTES) and its multipart framing.
-    (r"^/bulletins/[0-9]+/attachments/$", 21),
+    # A draft's form: a 20 MB attachment (bulletins.attachments.MAX_ATTACHMENT_BYTES) with the
+    # draft's text (up to DATA_UPLOAD_MAX_MEMORY_SIZE, 5 MB) and the multipart framing.
+    (r"^/bulletins/new/$", 26),
+    (r"^/bulletins/[0-9]+/edit/$", 26),
     # A 2 MB membership CSV (accounts.imports.MAX_BYTES) and its framing.
     (r"^/manage/import/$", 3),
     # A pasted update or a long Markdown body: as much as Django itself accepts for a form
     # without files (DATA_UPLOAD_MAX_MEMORY_SIZE).
-    (r"^/bulletins/(new|paste)/$", 5),
-    (r"^/bulletins/[0-9]+/(edit|amend)/$", 5),
+    (r"^/bulletins/paste/$", 5),
+    (r"^/bulletins/[0-9]+/amend/$", 5),
 ]
 
 _ROUTE_LIMITS = [(re.compile(pattern), limit * MB) for pattern, limit in ROUTE_LIMITS_MB]

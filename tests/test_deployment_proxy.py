@@ -135,21 +135,19 @@ def test_an_oversized_body_is_refused_by_nginx_before_gunicorn_sees_it(stack):
     assert not gunicorn_saw(stack, "/accounts/login/?too-large")
 
 
-def test_only_the_attachment_route_takes_a_20_mb_body(stack):
+def test_only_the_drafts_form_takes_a_20_mb_attachment(stack):
     session = browser(stack)
     twenty_mb = b"x" * (20 * MB + 1000)
 
-    attachment = session.post(f"{stack['https']}/bulletins/1/attachments/?big", data=twenty_mb)
+    draft = session.post(f"{stack['https']}/bulletins/1/edit/?big", data=twenty_mb)
     sign_in = session.post(f"{stack['https']}/accounts/login/?big", data=twenty_mb)
-    too_big = session.post(
-        f"{stack['https']}/bulletins/1/attachments/?too-big", data=b"x" * (22 * MB)
-    )
+    too_big = session.post(f"{stack['https']}/bulletins/1/edit/?too-big", data=b"x" * (27 * MB))
 
     # Through to the portal, which refuses a stranger's form for want of a CSRF token.
-    assert attachment.status_code == 403
-    assert gunicorn_saw(stack, "/bulletins/1/attachments/?big")
+    assert draft.status_code == 403
+    assert gunicorn_saw(stack, "/bulletins/1/edit/?big")
     for refused, line in [(sign_in, "/accounts/login/?big"),
-                          (too_big, "/bulletins/1/attachments/?too-big")]:  # fmt: skip
+                          (too_big, "/bulletins/1/edit/?too-big")]:  # fmt: skip
         assert refused.status_code == 413
         assert not gunicorn_saw(stack, line)
 

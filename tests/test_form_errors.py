@@ -79,7 +79,7 @@ WALKS = [
     Walk("InvitationForm", "admin", "/manage/invitations/new/"),
     Walk("BulletinForm", "ncpp", "/bulletins/new/"),
     Walk("PasteForm", "ncpp", "/bulletins/paste/"),
-    Walk("AttachmentForm", "ncpp", "/bulletins/{draft}/attachments/"),
+    Walk("BulletinForm", "ncpp", "/bulletins/{draft}/edit/"),
     Walk("PublishForm", "ncpp", "/bulletins/{draft}/publish/"),
     Walk("AmendForm", "ncpp", "/bulletins/{published}/amend/"),
     Walk("WithdrawForm", "ncpp", "/bulletins/{published}/withdraw/"),

@@ -72,7 +72,6 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "bulletin_edit": STAFF_ONLY,
     "bulletin_preview": STAFF_ONLY,
     "bulletin_publish": STAFF_ONLY,
-    "bulletin_attachment_upload": STAFF_POST_ONLY,
     "bulletin_amend": STAFF_ONLY,
     "bulletin_withdraw": STAFF_ONLY,
     "bulletin_supersede": STAFF_POST_ONLY,
@@ -256,9 +255,7 @@ def world(
         )
         clients[persona].force_login(user)
 
-    writing = {
-        "bulletin_edit", "bulletin_preview", "bulletin_publish", "bulletin_attachment_upload"
-    }  # fmt: skip
+    writing = {"bulletin_edit", "bulletin_preview", "bulletin_publish"}
 
     def values(name: str) -> dict[str, str]:
         pk = published.pk

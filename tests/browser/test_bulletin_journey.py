@@ -7,7 +7,7 @@ from alerts.models import Alert
 from bulletins.models import Bulletin, Reading
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import MembershipFactory, SectorFactory
-from tests.helpers import make_person
+from tests.helpers import PDF_BYTES, make_person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -16,8 +16,9 @@ TITLE = "CSSC Counter Terrorism Protective Sercurity Update"
 
 
 def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
-    portal_server, browser, page, open_page, ncpp_officer, isl, other_isl
+    portal_server, browser, page, open_page, ncpp_officer, isl, other_isl, settings, tmp_path
 ):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
     """Published to retail and transport: the retail ISL reads and acknowledges it; an ISL of
     a third sector finds it nowhere (dashboard, list, search, its address, its files)."""
     finance = SectorFactory(name="Finance", slug="finance")
@@ -38,8 +39,14 @@ def test_an_officer_pastes_previews_and_publishes_and_an_isl_acknowledges(
     page.get_by_label("Chosen sectors only").check()
     page.get_by_label("Retail").check()
     page.get_by_label("Transport").check()
+    # The file goes in the same form as the text: one save keeps both.
+    page.get_by_label("Attach a file").set_input_files(
+        files=[{"name": "site-plan.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
     screenshot(page, "bulletin-pasted-draft")
     page.get_by_role("button", name="Save the draft").click()
+    assert page.get_by_text("The draft is saved, with site-plan.pdf attached.").is_visible()
+    assert page.get_by_role("link", name="site-plan.pdf").is_visible()
 
     page.get_by_role("link", name="Preview").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == TITLE

@@ -13,10 +13,20 @@ def draft(ncpp_officer, retail):
     return make_bulletin(ncpp_officer, status=Bulletin.Status.DRAFT, sectors=[retail])
 
 
-def upload(client, draft, name, content):
-    return client.post(
-        f"/bulletins/{draft.pk}/attachments/", {"file": SimpleUploadedFile(name, content)}
-    )
+def draft_form(draft) -> dict:
+    """The draft's form as its edit page holds it, ready to post back."""
+    return {
+        "title": draft.title, "summary": draft.summary, "source_line": draft.source_line,
+        "key_points": "\n".join(draft.key_points), "body": draft.body, "marking": draft.marking,
+        "audience": "all" if draft.all_sectors else "chosen",
+        "sectors": [sector.pk for sector in draft.sectors.all()],
+    }  # fmt: skip
+
+
+def upload(client, draft, name, content, **changes):
+    """Save the draft with a file chosen in its form, as the edit page does."""
+    data = draft_form(draft) | changes | {"attachment": SimpleUploadedFile(name, content)}
+    return client.post(f"/bulletins/{draft.pk}/edit/", data)
 
 
 @pytest.mark.parametrize(
@@ -59,7 +69,7 @@ def test_a_file_whose_content_does_not_match_an_accepted_name_is_refused(
 ):
     client.force_login(ncpp_officer)
     response = upload(client, draft, name, content)
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with the error
     assert not Attachment.objects.exists()
     assert "govuk-error-summary" in response.content.decode()
 
@@ -68,7 +78,7 @@ def test_an_oversized_file_is_refused_with_a_clear_message(client, ncpp_officer,
     client.force_login(ncpp_officer)
     content = PDF_BYTES + b"0" * (MAX_ATTACHMENT_BYTES + 1 - len(PDF_BYTES))
     response = upload(client, draft, "big.pdf", content)
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with the error
     assert "an attachment can be at most 20 MB" in response.content.decode()
     assert not Attachment.objects.exists()
 
@@ -96,3 +106,44 @@ def test_a_download_is_an_attachment_with_a_safe_name_and_no_sniffing(
     assert (
         AuditEvent.objects.filter(action="bulletin.attachment_downloaded", actor=isl).count() == 1
     )
+
+
+def test_the_file_is_attached_with_the_drafts_unsaved_edits_in_one_save(
+    client, ncpp_officer, draft
+):
+    """The defect: attaching was a second form, so the edits typed above it were lost."""
+    client.force_login(ncpp_officer)
+
+    response = upload(client, draft, "plan.pdf", PDF_BYTES, title="Edited before attaching")
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Edited before attaching"
+    assert draft.attachments.get().filename == "plan.pdf"
+    page = client.get(response["Location"]).content.decode()
+    assert "The draft is saved, with plan.pdf attached." in page
+    assert f'action="/bulletins/{draft.pk}/attachments/"' not in page  # no second form
+
+
+def test_a_refused_file_keeps_every_edit_on_the_page(client, ncpp_officer, draft):
+    client.force_login(ncpp_officer)
+
+    response = upload(client, draft, "evil.exe", b"MZ\x90\x00", title="Typed, not yet saved")
+
+    page = response.content.decode()
+    assert 'value="Typed, not yet saved"' in page
+    draft.refresh_from_db()
+    assert draft.title != "Typed, not yet saved"  # nothing is saved while the file is refused
+
+
+def test_a_new_draft_can_carry_its_file_from_the_first_save(client, ncpp_officer, retail):
+    client.force_login(ncpp_officer)
+    data = {
+        "title": "With a map", "summary": "See the map.", "marking": "TLP:GREEN",
+        "audience": "all", "attachment": SimpleUploadedFile("map.png", PNG_BYTES),
+    }  # fmt: skip
+
+    response = client.post("/bulletins/new/", data)
+
+    assert response.status_code == 302
+    assert Bulletin.objects.get().attachments.get().filename == "map.png"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import NCPP_STAFF_GROUP, AuditEvent, Membership
 from bulletins.models import Bulletin, Marking
-from bulletins.services import amend_bulletin, withdraw_bulletin
+from bulletins.services import amend_bulletin, publish_bulletin, withdraw_bulletin
 from tests.factories import MembershipFactory
 from tests.helpers import PDF_BYTES, make_bulletin
 
@@ -65,14 +65,18 @@ def red(client, ncpp_officer, other_isl, transport) -> Bulletin:
     """A TLP:RED bulletin for Transport: published, given a file, read, amended and withdrawn,
     through the pages where the pages do it."""
     bulletin = make_bulletin(
-        ncpp_officer, title=RED_TITLE, marking=Marking.RED, sectors=[transport], send_alert=True
-    )
+        ncpp_officer, title=RED_TITLE, marking=Marking.RED, sectors=[transport],
+        status=Bulletin.Status.DRAFT,
+    )  # fmt: skip
     client.force_login(ncpp_officer)
     response = client.post(
-        f"/bulletins/{bulletin.pk}/attachments/",
-        {"file": SimpleUploadedFile(FILENAME, PDF_BYTES)},
-    )
+        f"/bulletins/{bulletin.pk}/edit/",
+        {"title": RED_TITLE, "summary": bulletin.summary, "marking": Marking.RED,
+         "audience": "chosen", "sectors": [transport.pk],
+         "attachment": SimpleUploadedFile(FILENAME, PDF_BYTES)},
+    )  # fmt: skip
     assert response.status_code == 302
+    bulletin = publish_bulletin(bulletin, publisher=ncpp_officer, send_alert=True)
     attachment = bulletin.attachments.get()
     client.force_login(other_isl)
     assert client.get(f"/bulletins/{bulletin.pk}/attachments/{attachment.pk}/").status_code == 200
