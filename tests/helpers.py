@@ -2,11 +2,14 @@
 makes them. Plain functions; the fixtures that use them are in the conftest.py files."""
 
 import io
+import os
 import re
+import shutil
 import time
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -200,3 +203,42 @@ def docx_bytes() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<document/>")
     return buffer.getvalue()
+
+
+# --- The embedded default, in a scratch copy of the project ------------------------------
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = [
+    "manage.py",
+    "portal",
+    "accounts",
+    "threat_levels",
+    "bulletins",
+    "alerts",
+    "demo",
+    "templates",
+]
+
+
+def copy_project(destination: Path) -> Path:
+    """The project in a scratch folder, so its var/ (SQLite, attachments) is not the
+    developer's."""
+    for part in PROJECT_PARTS:
+        source = BASE_DIR / part
+        if source.is_dir():
+            shutil.copytree(
+                source, destination / part, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy(source, destination / part)
+    return destination
+
+
+def embedded_env() -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
+    }
+    env.update({"DEBUG": "true", "PYTHONUNBUFFERED": "1"})
+    env.pop("SECRET_KEY", None)
+    env.pop("ALLOWED_HOSTS", None)
+    return env

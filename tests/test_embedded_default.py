@@ -1,8 +1,6 @@
 """`make run`'s embedded default: SQLite under var/, tasks in process, no services at all."""
 
 import json
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,39 +10,12 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = [
-    "manage.py",
-    "portal",
-    "accounts",
-    "threat_levels",
-    "bulletins",
-    "alerts",
-    "demo",
-    "templates",
-]
+from tests.helpers import copy_project, embedded_env
 
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """The project in a scratch folder, so its var/ is not the developer's."""
-    for part in PROJECT_PARTS:
-        source = BASE_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, tmp_path / part)
-    return tmp_path
-
-
-def embedded_env() -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
-    }
-    env.update({"DEBUG": "true", "PYTHONUNBUFFERED": "1"})
-    env.pop("SECRET_KEY", None)
-    env.pop("ALLOWED_HOSTS", None)
-    return env
+    return copy_project(tmp_path)
 
 
 def free_port() -> int:

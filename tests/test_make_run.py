@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from django.conf import settings
 
-from tests.test_embedded_default import BASE_DIR, embedded_env
+from tests.helpers import BASE_DIR, copy_project, embedded_env
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
@@ -62,12 +62,7 @@ def test_a_server_error_keeps_its_traceback():
 
 
 def test_the_embedded_default_starts_without_kombus_no_hostname_warning(tmp_path):
-    from tests.test_embedded_default import PROJECT_PARTS
-
-    for part in PROJECT_PARTS:
-        source = BASE_DIR / part
-        copy = shutil.copytree if source.is_dir() else shutil.copy
-        copy(source, tmp_path / part)
+    copy_project(tmp_path)
     # Queue one task through the in-process broker, as a publish does on the embedded default.
     code = "from portal.tasks import record_heartbeat; record_heartbeat.delay('check')"
     done = subprocess.run(

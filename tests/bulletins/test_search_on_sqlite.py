@@ -3,14 +3,13 @@ seeded, then one script searches it as the demo ISLs would. (The rest of the sui
 PostgreSQL.)"""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_embedded_default import BASE_DIR, PROJECT_PARTS, embedded_env
+from tests.helpers import copy_project, embedded_env
 
 SEARCH = r"""
 import json
@@ -81,12 +80,7 @@ print(json.dumps({
 
 @pytest.mark.slow
 def test_search_on_sqlite_matches_every_word_ranks_highlights_and_suggests(tmp_path: Path):
-    for part in PROJECT_PARTS:
-        source = BASE_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, tmp_path / part)
+    copy_project(tmp_path)
     env = embedded_env()
     for command in (
         ["migrate", "--noinput"],

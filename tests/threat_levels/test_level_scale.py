@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from tests.helpers import days_ago, record_change
-from tests.test_embedded_default import BASE_DIR
+from tests.helpers import BASE_DIR, days_ago, record_change
 from threat_levels.models import LEVEL_COLOURS, ThreatLevel
 
 
