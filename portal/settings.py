@@ -140,12 +140,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Unset: no broker, tasks run in process after commit, local-memory cache.
 REDIS_URL = env.str("REDIS_URL", default="") or None
+# The cache's Redis. The broker's must keep every queued alert (append-only, never evicting);
+# a cache must be free to forget (evicting the least used, nothing on disk), so in production
+# they are two servers (docker-compose.yml). Unset: the broker's server.
+CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
 
-if REDIS_URL:
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }

@@ -40,10 +40,10 @@ def _fresh_cache() -> None:
     """
     from django.core.cache import cache
 
-    if not django_settings.REDIS_URL:
+    if not django_settings.CACHE_URL:
         cache.clear()
         return
-    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    client = redis.Redis.from_url(django_settings.CACHE_URL)
     prefix = django_settings.CACHES["default"]["KEY_PREFIX"]
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:

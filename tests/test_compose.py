@@ -27,7 +27,7 @@ def env_example() -> dict[str, str]:
 
 def test_the_stack_has_every_service(compose):
     assert set(compose["services"]) == {
-        "proxy", "migrate", "web", "worker", "beat", "postgres", "redis", "mailpit"
+        "proxy", "migrate", "web", "worker", "beat", "postgres", "redis", "cache", "mailpit"
     }  # fmt: skip
 
 
@@ -37,12 +37,13 @@ def test_the_portal_services_wait_for_the_migrations_and_healthy_postgres_and_re
         assert depends["migrate"]["condition"] == "service_completed_successfully", name
         assert depends["postgres"]["condition"] == "service_healthy", name
         assert depends["redis"]["condition"] == "service_healthy", name
+        assert depends["cache"]["condition"] == "service_healthy", name
         assert "mailpit" not in depends, name
         assert compose["services"][name]["env_file"] == ".env", name
 
 
 def test_every_long_running_service_but_beat_and_mailpit_has_a_health_check(compose):
-    for name in ("proxy", "web", "worker", "postgres", "redis"):
+    for name in ("proxy", "web", "worker", "postgres", "redis", "cache"):
         assert compose["services"][name]["healthcheck"]["test"], name
 
 
@@ -132,6 +133,18 @@ def test_redis_keeps_what_it_queues_and_never_evicts(compose):
     command = compose["services"]["redis"]["command"]
     assert command[command.index("--appendonly") + 1] == "yes"
     assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+
+
+def test_the_cache_is_its_own_redis_that_forgets_and_keeps_nothing_on_disk(compose):
+    command = compose["services"]["cache"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert command[command.index("--maxmemory") + 1].endswith("mb")
+    assert command[command.index("--appendonly") + 1] == "no"
+    assert command[command.index("--save") + 1] == ""
+    assert "volumes" not in compose["services"]["cache"]
+    for name in PORTAL_SERVICES:
+        environment = compose["services"][name]["environment"]
+        assert environment["CACHE_URL"] == "redis://cache:6379/0", name
 
 
 def test_postgres_is_version_15_on_a_named_volume(compose):

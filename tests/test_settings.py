@@ -22,6 +22,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "DEBUG",
             "DATABASE_URL",
             "REDIS_URL",
+            "CACHE_URL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
@@ -115,3 +116,26 @@ def test_production_mode_accepts_a_random_secret_key_and_the_test_suites_own():
         result = run_manage("check", **{**production_env(), "SECRET_KEY": key})
 
         assert result.returncode == 0, result.stderr
+
+
+SHOW_REDIS = (
+    "from django.conf import settings; "
+    "print(settings.CACHES['default'].get('LOCATION', 'local-memory'), settings.CELERY_BROKER_URL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "cache", "broker"),
+    [
+        ({"CACHE_URL": "redis://cache:6379/0", "REDIS_URL": "redis://broker:6379/0"},
+         "redis://cache:6379/0", "redis://broker:6379/0"),
+        ({"REDIS_URL": "redis://broker:6379/0"}, "redis://broker:6379/0", "redis://broker:6379/0"),
+        ({}, "local-memory", "memory://localhost/"),
+    ],
+    ids=["apart", "one-server", "embedded"],
+)  # fmt: skip
+def test_the_cache_has_its_own_redis_when_given_one(env, cache, broker):
+    result = run_manage("shell", "--no-imports", "-c", SHOW_REDIS, DEBUG="true", **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [cache, broker]
