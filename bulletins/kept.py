@@ -14,12 +14,13 @@ row's reading status goes, and kept in the cache under:
 
 Each request then costs one query for the person's own reading of the rows on the page (the
 ids are kept with the entry), and the reading status is put in at the markers. An entry is
-kept for KEEP_SECONDS at most in any case. If the cache cannot be reached the results
-are rendered afresh for the request; the page never fails for want of the cache.
+kept for KEEP_SECONDS at most in any case. While the cache cannot be reached the results are
+rendered afresh for each request (portal.cache finds nothing and keeps nothing then); the page
+never fails for want of the cache, and nothing kept from before a change made meanwhile is
+used when the cache returns.
 """
 
 import hashlib
-import logging
 import secrets
 from collections.abc import Callable
 
@@ -36,8 +37,6 @@ from threat_levels.selectors import LevelInForce
 
 from .models import Attachment, Bulletin, Reading
 
-logger = logging.getLogger(__name__)
-
 VERSION_KEY = "bulletins:version"
 KEEP_SECONDS = 5 * 60
 
@@ -45,8 +44,9 @@ KEEP_SECONDS = 5 * 60
 # --- The bulletins' version ---------------------------------------------------------------------
 
 
-def version() -> str:
-    """The current token; a missing one (a new or emptied cache) is made afresh, never reused."""
+def version() -> str | None:
+    """The current token; a missing one (a new or emptied cache) is made afresh, never reused.
+    None while the cache cannot be reached."""
     token = cache.get(VERSION_KEY)
     if token is None:
         cache.add(VERSION_KEY, secrets.token_hex(8), None)
@@ -55,11 +55,7 @@ def version() -> str:
 
 
 def _replace_version() -> None:
-    try:
-        cache.set(VERSION_KEY, secrets.token_hex(8), None)
-    except Exception:
-        # An entry may then outlive the change by KEEP_SECONDS at most.
-        logger.exception("Could not replace the bulletins' version in the cache")
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
 
 
 def changed() -> None:
@@ -124,20 +120,15 @@ def _kept(kind: str, identity: tuple, render: Callable[[], object]):
     reached, the result is rendered for this request alone.
     """
     key = f"bulletins:{kind}:" + hashlib.sha256(repr(identity).encode()).hexdigest()
-    try:
-        found = cache.get_many([VERSION_KEY, key])
-        current = found.get(VERSION_KEY) or version()
-    except Exception:
-        logger.exception("Could not read kept %s from the cache", kind)
+    found = cache.get_many([VERSION_KEY, key])
+    current = found.get(VERSION_KEY) or version()
+    if current is None:
         return render()
     entry = found.get(key)
     if entry is not None and entry[0] == current:
         return entry[1]
     value = render()
-    try:
-        cache.set(key, (current, value), KEEP_SECONDS)
-    except Exception:
-        logger.exception("Could not keep %s in the cache", kind)
+    cache.set(key, (current, value), KEEP_SECONDS)
     return value
 
 

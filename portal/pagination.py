@@ -2,7 +2,6 @@
 the query (Django's COUNT, a count kept in the cache, or the total learnt with the page)."""
 
 import hashlib
-import logging
 from typing import Any
 
 from django.core.cache import cache
@@ -11,8 +10,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 from django.utils.functional import cached_property
-
-logger = logging.getLogger(__name__)
 
 # A page's total is kept this long at most, even if nothing changes (docs/performance.md).
 COUNT_CACHE_SECONDS = 5 * 60
@@ -101,15 +98,8 @@ class CachedCountPaginator(Paginator):
             return 0
         digest = hashlib.sha256(repr((sql, params, self.stamp)).encode()).hexdigest()
         key = f"pagination:count:{digest}"
-        try:
-            total = cache.get(key)
-        except Exception:
-            logger.exception("Could not read a page count from the cache")
-            total = None
+        total = cache.get(key)
         if total is None:
             total = super().count
-            try:
-                cache.set(key, total, COUNT_CACHE_SECONDS)
-            except Exception:
-                logger.exception("Could not store a page count in the cache")
+            cache.set(key, total, COUNT_CACHE_SECONDS)
         return total

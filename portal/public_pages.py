@@ -12,7 +12,6 @@ Anyone who carries a session or messages cookie gets the page made afresh: a sig
 visitor may have a message waiting, and a signed-in one sees their own page.
 """
 
-import logging
 from collections.abc import Callable
 from functools import wraps
 
@@ -21,8 +20,6 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from threat_levels import selectors as threat_levels
-
-logger = logging.getLogger(__name__)
 
 KEY = "public-page:v1:{path}"
 MESSAGES_COOKIE = "messages"
@@ -56,11 +53,7 @@ def shared_with_visitors(view: Callable[..., HttpResponse]) -> Callable[..., Htt
         if not _may_share(request):
             return view(request, *args, **kwargs)
         key = KEY.format(path=request.path)
-        try:
-            found = cache.get_many([threat_levels.CACHE_KEY, key])
-        except Exception:
-            logger.exception("Could not read a public page from the cache")
-            return view(request, *args, **kwargs)
+        found = cache.get_many([threat_levels.CACHE_KEY, key])
         entry = threat_levels.current_entry(found.get(threat_levels.CACHE_KEY))
         request._portal_threat_levels = entry  # the banner, if rendered, uses the same entry
         page = found.get(key)
@@ -73,10 +66,7 @@ def shared_with_visitors(view: Callable[..., HttpResponse]) -> Callable[..., Htt
                 "content": response.content,
                 "content_type": response["Content-Type"],
             }
-            try:
-                cache.set(key, page, threat_levels.seconds_left(entry))
-            except Exception:
-                logger.exception("Could not store a public page in the cache")
+            cache.set(key, page, threat_levels.seconds_left(entry))
         return response
 
     return wrapped

@@ -152,7 +152,15 @@ if CACHE_URL:
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        },
+        # While the cache's Redis cannot be reached, what guards sign-in (rate-limit counts,
+        # authenticator codes already used) is kept here instead (portal.cache). Its table is
+        # made by portal's first migration.
+        "fallback": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache_fallback",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

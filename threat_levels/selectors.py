@@ -6,7 +6,6 @@ a change commits, and an entry never outlives the next scheduled change, so a
 change recorded for later takes effect on time.
 """
 
-import logging
 import math
 import secrets
 from dataclasses import dataclass
@@ -17,8 +16,6 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .models import ThreatLevelChange, ThreatLevelScope
-
-logger = logging.getLogger(__name__)
 
 CACHE_KEY = "threat-levels:in-force:v2"
 # Even with no change scheduled an entry is rebuilt this often, so a refresh
@@ -140,22 +137,15 @@ def current_entry(entry=_UNREAD) -> dict:
     """The cache's entry for now (`entry`, if the caller has just read it), made if need be."""
     now = timezone.now()
     if entry is _UNREAD:
-        try:
-            entry = cache.get(CACHE_KEY)
-        except Exception:
-            logger.exception("Could not read the threat levels from the cache")
-            return _build_entry(now)
+        entry = cache.get(CACHE_KEY)
     if entry_is_current(entry, now):
         return entry
     fresh = _build_entry(now)
-    try:
-        if entry is None:
-            # add, not set: a refresh that a commit made meanwhile must win over this read.
-            cache.add(CACHE_KEY, fresh, _timeout(fresh, now))
-        else:
-            cache.set(CACHE_KEY, fresh, _timeout(fresh, now))
-    except Exception:
-        logger.exception("Could not store the threat levels in the cache")
+    if entry is None:
+        # add, not set: a refresh that a commit made meanwhile must win over this read.
+        cache.add(CACHE_KEY, fresh, _timeout(fresh, now))
+    else:
+        cache.set(CACHE_KEY, fresh, _timeout(fresh, now))
     return fresh
 
 
@@ -163,10 +153,7 @@ def refresh_cached_levels() -> None:
     """Replace the cached levels with the database's; run once a change commits."""
     now = timezone.now()
     fresh = _build_entry(now)
-    try:
-        cache.set(CACHE_KEY, fresh, _timeout(fresh, now))
-    except Exception:
-        logger.exception("Could not refresh the threat levels in the cache")
+    cache.set(CACHE_KEY, fresh, _timeout(fresh, now))
 
 
 def seconds_left(entry: dict) -> int:
