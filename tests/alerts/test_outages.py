@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -53,6 +54,20 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+def record_in_own_process(level: str, redis_url: str) -> None:
+    """An officer's change, made in a process of its own that queues on `redis_url`."""
+    recorded = manage(
+        "shell", "-c",
+        "from django.utils import timezone;"
+        "from threat_levels.models import ThreatLevelScope;"
+        "from threat_levels.services import record_threat_level;"
+        "record_threat_level(scope=ThreatLevelScope.objects.get(slug='national'),"
+        f" level='{level}', effective_at=timezone.now(), note='A change.', recorded_by=None)",
+        REDIS_URL=redis_url,
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+
+
 def test_a_change_committed_while_redis_is_down_is_delivered_by_the_sweep(
     own_redis, own_worker, smtp, national
 ):
@@ -61,16 +76,7 @@ def test_a_change_committed_while_redis_is_down_is_delivered_by_the_sweep(
     own_redis.stop()
 
     # The officer's request, in its own process, with the broker down.
-    recorded = manage(
-        "shell", "-c",
-        "from django.utils import timezone;"
-        "from threat_levels.models import ThreatLevelScope;"
-        "from threat_levels.services import record_threat_level;"
-        "record_threat_level(scope=ThreatLevelScope.objects.get(slug='national'),"
-        " level='SEVERE', effective_at=timezone.now(), note='Redis is down.', recorded_by=None)",
-        REDIS_URL=own_redis.url,
-    )  # fmt: skip
-    assert recorded.returncode == 0, recorded.stderr
+    record_in_own_process("SEVERE", own_redis.url)
     alert = Alert.objects.get()
     assert alert.fanned_out_at is None
     assert not smtp.handler.messages()
@@ -124,3 +130,22 @@ def test_a_worker_killed_mid_fan_out_loses_nobody(own_redis, own_worker, smtp, n
     assert set(received) == {p.email for p in people}
     # One worker process sends one message at a time: only that one can arrive twice.
     assert duplicates <= 1
+
+
+def test_a_worker_left_running_through_an_outage_takes_work_again_when_redis_returns(
+    own_redis, own_worker, smtp, national
+):
+    people = make_people(5)
+    worker = own_worker()
+    record_in_own_process("SEVERE", own_redis.url)
+    wait_until(lambda: deliveries(Delivery.Status.SENT) == 5, timeout=90, what="first 5 sent")
+
+    own_redis.stop()
+    time.sleep(5)  # long enough for the worker to lose its connection and start retrying
+    own_redis.start()
+    record_in_own_process("SUBSTANTIAL", own_redis.url)
+
+    wait_until(lambda: deliveries(Delivery.Status.SENT) == 10, timeout=90, what="next 5 sent")
+    assert worker.poll() is None, "the same worker, never restarted"
+    subjects = Counter(m.rcpt_tos[0] for m in smtp.handler.messages())
+    assert subjects == {p.email: 2 for p in people}
