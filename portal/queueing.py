@@ -5,6 +5,7 @@ from typing import Any
 
 from celery import Task
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +18,13 @@ def queue_safely(task: Task, *args: Any, **kwargs: Any) -> None:
     """
     try:
         task.delay(*args, **kwargs)
+    except OperationalError as error:
+        # The broker is away: expected in an outage, so a line in the log, not a traceback.
+        logger.warning(
+            "Could not queue %s (%s); the sweep will queue it once the broker is back",
+            task.name,
+            error,
+        )
     except Exception:
         logger.exception("Could not queue %s; the sweep will pick it up", task.name)
 

@@ -6,6 +6,8 @@ process id (tests/processes.py); the shared Redis is never touched.
 """
 
 import logging
+import subprocess
+import sys
 import time
 
 import pytest
@@ -15,7 +17,8 @@ from django.test import Client
 from accounts.models import Membership
 from bulletins.models import Bulletin, Reading
 from portal import cache as portal_cache
-from tests.helpers import PASSWORD, make_bulletin, record_change, totp_code
+from tests.conftest import worker_environment
+from tests.helpers import BASE_DIR, PASSWORD, make_bulletin, record_change, totp_code
 from tests.processes import OwnRedis
 from tests.test_sign_in import sign_in, sign_in_fully, through_proxy
 
@@ -235,3 +238,29 @@ def test_an_unused_code_is_kept_for_a_second_sign_in_step_after_an_outage(own_ca
     assert response.headers["Location"] == "/"
     back(own_cache)
     assert client.get("/bulletins/").status_code == 200
+
+
+def test_a_process_that_never_saw_the_outage_moves_to_the_new_epoch(
+    own_cache, signed_in, ncpp_officer, retail
+):
+    """The publish is made by another process (another gunicorn worker, say) while the cache is
+    away; this process never noticed the outage, yet within EPOCH_SECONDS of Redis coming back
+    with its old data it stops serving what it kept before."""
+    draft = make_bulletin(ncpp_officer, title="Insider threat", sectors=[retail], status="draft")
+    assert "Insider threat" not in listed_titles(signed_in)
+    own_cache.stop()
+
+    published = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from bulletins.models import Bulletin; from bulletins.services import publish_bulletin;"
+         f"b = Bulletin.objects.get(pk={draft.pk});"
+         "publish_bulletin(b, publisher=b.author, send_alert=False)"],
+        cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+        env=worker_environment(CACHE_URL=own_cache.url, REDIS_URL=own_cache.url),
+    )  # fmt: skip
+    assert published.returncode == 0, published.stderr
+    assert "cannot be reached" in published.stderr
+    own_cache.start()
+
+    time.sleep(portal_cache.EPOCH_SECONDS)
+    assert "Insider threat" in listed_titles(signed_in)
