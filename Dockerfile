@@ -26,6 +26,7 @@ COPY accounts ./accounts
 COPY threat_levels ./threat_levels
 COPY bulletins ./bulletins
 COPY alerts ./alerts
+COPY calls ./calls
 COPY demo ./demo
 COPY templates ./templates
 COPY deploy/gunicorn.conf.py ./deploy/gunicorn.conf.py

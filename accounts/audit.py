@@ -146,6 +146,15 @@ ACTION_LABELS = {
     "auth.sign_in_failed": "Sign-in failed",
     "auth.signed_in": "Signed in",
     "auth.signed_out": "Signed out",
+    "calendar_address.created": "Calendar address made",
+    "calendar_address.revoked": "Calendar address revoked",
+    "call.cancelled": "Bridge call cancelled",
+    "call.changed": "Bridge call changed",
+    "call.convened": "Bridge call convened now",
+    "call.deputy_nominated": "Deputy named for a bridge call",
+    "call.reminded": "Sectors reminded of a bridge call",
+    "call.scheduled": "Bridge call scheduled",
+    "call.update_started": "Update from a bridge call started",
     "bulletin.amended": "Bulletin amended",
     "bulletin.attachment_downloaded": "Attachment downloaded",
     "bulletin.exported": "Readership downloaded",
@@ -177,6 +186,7 @@ OBJECT_LABELS = {
     "bulletins.bulletin": "Bulletin",
     "threat_levels.threatlevelchange": "Threat level change",
     "alerts.alert": "Alert",
+    "calls.call": "Bridge call",
 }
 
 # What each key of `changes` is called; a key not here is written out from its name.
@@ -218,6 +228,10 @@ CHANGE_LABELS = {
     "name": "Name",
     "slug": "Web address",
     "withheld": "Withheld",
+    "starts_at": "Starts",
+    "sequence": "Calendar version",
+    "deputy": "Deputy",
+    "bulletin": "Bulletin",
 }
 # Keys whose two-item list is a change: [before, after].
 CHANGED_VALUES = {"role", "level", "email", "is_active", "is_staff", "is_superuser", "name"}

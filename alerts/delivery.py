@@ -33,6 +33,7 @@ from .digest import bulletins_for, digest_readers
 from .messages import RenderedAlert, render_alert, render_digest
 from .models import Alert, Delivery
 from .permissions import alert_audience
+from .sources import source_for
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ def entitled_among(alert: Alert, people: QuerySet[User]) -> QuerySet[User]:
         return people
     if alert.kind == Alert.Kind.DAILY_DIGEST:
         return digest_readers(alert, people)
+    if source := source_for(alert.kind):
+        return source.audience(alert, people)
     return alert_audience(alert, people)
 
 

@@ -9,6 +9,7 @@ the morning digest alone is each reader's own list, rendered per reader.
 
 from dataclasses import dataclass
 from datetime import date
+from email.mime.base import MIMEBase
 from functools import cached_property
 
 from django.conf import settings
@@ -46,12 +47,16 @@ class RenderedAlert:
     text: str
     html: str
     headers: dict[str, str]
+    # Whole MIME parts attached after the text and HTML (a bridge call's calendar file).
+    attachments: tuple[MIMEBase, ...] = ()
 
     def message_to(self, email: str) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(
             subject=self.subject, body=self.text, to=[email], headers=dict(self.headers)
         )
         message.attach_alternative(self.html, "text/html")
+        for part in self.attachments:
+            message.attach(part)
         return message
 
     @cached_property
@@ -90,12 +95,15 @@ def bulletin_context(bulletin: Bulletin) -> dict:
     }
 
 
-def rendered(message: EmailMultiAlternatives) -> RenderedAlert:
+def rendered(
+    message: EmailMultiAlternatives, attachments: tuple[MIMEBase, ...] = ()
+) -> RenderedAlert:
     return RenderedAlert(
         subject=message.subject,
         text=message.body,
         html=message.alternatives[0][0],
         headers=dict(message.extra_headers),
+        attachments=attachments,
     )
 
 
@@ -140,5 +148,11 @@ def render_alert(alert: Alert) -> RenderedAlert:
         }
         name = "bulletin"
     else:
-        raise ValueError(f"No email is defined for alerts of kind {alert.kind!r}")
+        # Kinds an app above alerts defines (bridge calls) say their own email.
+        from .sources import source_for
+
+        source = source_for(alert.kind)
+        if source is None:
+            raise ValueError(f"No email is defined for alerts of kind {alert.kind!r}")
+        return source.render(alert)
     return rendered(make_message(name, "", context, headers))

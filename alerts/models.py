@@ -19,6 +19,14 @@ class AlertKind(models.TextChoices):
     ACKNOWLEDGEMENT_REMINDER = "acknowledgement_reminder", "Acknowledgement reminder"
     ACKNOWLEDGEMENT_ESCALATION = "acknowledgement_escalation", "Escalation to sector deputies"
     DAILY_DIGEST = "daily_digest", "Morning digest"
+    # Bridge calls (the calls app registers who each goes to and what it says: alerts/sources.py).
+    CALL_INVITATION = "call_invitation", "Bridge call invitation"
+    CALL_CONVENED = "call_convened", "Urgent bridge call"
+    CALL_CHANGED = "call_changed", "Bridge call changed"
+    CALL_CANCELLED = "call_cancelled", "Bridge call cancelled"
+    CALL_DEPUTY_NOMINATED = "call_deputy_nominated", "Deputy nominated for a bridge call"
+    CALL_REMINDER = "call_reminder", "Bridge call reminder to sectors with nobody"
+    CALL_UPDATE_PUBLISHED = "call_update_published", "Update from a bridge call"
 
 
 # The kinds of alert that are about a bulletin, and must say which. An acknowledgement
@@ -29,6 +37,18 @@ BULLETIN_ALERT_KINDS = [
     "bulletin_amended",
     "bulletin_withdrawn",
     "acknowledgement_escalation",
+]
+
+# The kinds of alert about a bridge call: about no bulletin or threat-level change here (the
+# calls app links each to its call).
+CALL_ALERT_KINDS = [
+    "call_invitation",
+    "call_convened",
+    "call_changed",
+    "call_cancelled",
+    "call_deputy_nominated",
+    "call_reminder",
+    "call_update_published",
 ]
 
 
@@ -109,6 +129,7 @@ class Alert(models.Model):
                     | models.Q(kind="acknowledgement_reminder")
                     | models.Q(kind="threat_level_changed", bulletin__isnull=True)
                     | models.Q(kind="daily_digest", bulletin__isnull=True)
+                    | models.Q(kind__in=CALL_ALERT_KINDS, bulletin__isnull=True)
                 ),
                 name="alert_bulletin_matches_kind",
             ),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "threat_levels",
     "bulletins",
     "alerts",
+    "calls",
     "demo",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("manage/", include("accounts.manage_urls")),
     path("alerts/", include("alerts.urls")),
+    path("", include("calls.urls")),
     path("admin/", admin.site.urls),
 ]
 

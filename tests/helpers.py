@@ -215,6 +215,7 @@ PROJECT_PARTS = [
     "threat_levels",
     "bulletins",
     "alerts",
+    "calls",
     "demo",
     "templates",
 ]

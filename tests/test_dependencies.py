@@ -1,4 +1,4 @@
-"""The apps depend on each other one way: accounts ← threat_levels ← bulletins ← alerts.
+"""The apps depend on each other one way: accounts ← threat_levels ← bulletins ← alerts ← calls.
 
 An app may import from an app below it, never from one above it (nor from demo/ or bench/, which
 sit above them all); portal/ serves them all and uses no app's private (`_`) names. Read from
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ORDER = ["accounts", "threat_levels", "bulletins", "alerts"]
+ORDER = ["accounts", "threat_levels", "bulletins", "alerts", "calls"]
 ABOVE_ALL = ["demo", "bench"]
 
 

@@ -12,11 +12,13 @@ which itself goes through allauth).
 import os
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.invitations import SectorRole, create_invitation
 from accounts.models import Invitation, Membership
@@ -24,6 +26,7 @@ from alerts.models import Alert
 from bulletins.attachments import PDF
 from bulletins.models import Bulletin, Marking
 from bulletins.services import add_attachment
+from calls.services import schedule_call
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers import make_bulletin, make_person
 
@@ -81,6 +84,20 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "alert_list": STAFF_ONLY,
     "alert_report": STAFF_ONLY,
     "alert_retry_failed": STAFF_POST_ONLY,
+    # --- bridge calls: the call is for the retail sector only -------------------------------
+    "call_list": SIGNED_IN,
+    "call_detail": ("login", "mfa", "200", "404", "200", "404"),
+    "call_answer": ("login", "mfa", "405", "405", "405", "405"),
+    "call_new": STAFF_ONLY,
+    "call_convene": STAFF_ONLY,
+    "call_edit": STAFF_ONLY,
+    "call_cancel": STAFF_ONLY,  # GET asks to confirm
+    "call_attendance": STAFF_ONLY,
+    "call_write_update": STAFF_POST_ONLY,
+    "calendar_subscription": SIGNED_IN,
+    # An unknown token: no such calendar. (A half-signed-in browser is sent to set up its
+    # second factor first, by accounts' middleware; calendar apps carry no session.)
+    "calendar_feed": ("404", "mfa", "404", "404", "404", "404"),
     # --- the person's own account ----------------------------------------------------------
     "profile": SIGNED_IN,
     # --- portal admins' tools ------------------------------------------------------------
@@ -235,6 +252,15 @@ def world(
         invited_by=portal_admin,
         sectors=[SectorRole(transport, Membership.Role.MEMBER)],
     )
+    call = schedule_call(
+        convener=ncpp_officer,
+        title="Retail call",
+        starts_at=timezone.now() + timedelta(days=1),
+        duration_minutes=30,
+        all_sectors=False,
+        sectors=[retail],
+        dial_in="0800 000 0000",
+    )
     half = make_person("half@example.org", "Half signed in", second_factor=False)
     MembershipFactory(user=half, sector=retail, role=Membership.Role.LEAD)
 
@@ -265,6 +291,8 @@ def world(
             pk = change.pk
         elif name.startswith("alert_"):
             pk = alert.pk
+        elif name.startswith("call_"):
+            pk = call.pk
         elif name.startswith("mfa_"):
             pk = 999999
         return {

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.calls import seed_calls
 from demo.content import seed_bulletins, seed_threat_levels
 from demo.people import DEMO_PASSWORD, seed_demo
 
@@ -16,9 +17,11 @@ class Command(BaseCommand):
         people = seed_demo()
         added = seed_threat_levels()
         bulletins_added = seed_bulletins()
+        calls_added = seed_calls()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Threat-level history: {added} changes added.")
         self.stdout.write(f"Bulletins: {bulletins_added} added (the 2015 sample and exercises).")
+        self.stdout.write(f"Bridge calls: {calls_added} added (an exercise call next Tuesday).")
         self.stdout.write(f"Sign in as any of these people with the password: {DEMO_PASSWORD}")
         for email, described in people:
             self.stdout.write(f"  {email:32} {described}")
