@@ -11,7 +11,7 @@ RUN mkdir -p build/static/css build/static/js build/static/images build/static/g
       assets/scss/portal.scss build/static/css/portal.css \
  && cp node_modules/govuk-frontend/dist/govuk/assets/images/* build/static/govuk/images/ \
  && cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js build/static/js/ \
- && cp assets/js/portal.mjs build/static/js/ \
+ && cp assets/js/portal.mjs assets/js/import.mjs build/static/js/ \
  && cp assets/images/* build/static/images/
 
 FROM python:3.11-slim AS app

@@ -108,7 +108,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-assets: $(ASSETS)/css/portal.css $(ASSETS)/js/portal.mjs
+assets: $(ASSETS)/css/portal.css $(ASSETS)/js/portal.mjs $(ASSETS)/js/import.mjs
 
 $(ASSETS)/css/portal.css: node_modules/.installed $(wildcard assets/scss/*.scss)
 	mkdir -p $(ASSETS)/css $(ASSETS)/govuk/images $(ASSETS)/images
@@ -120,6 +120,10 @@ $(ASSETS)/js/portal.mjs: node_modules/.installed assets/js/portal.mjs
 	mkdir -p $(ASSETS)/js
 	cp $(GOVUK)/govuk-frontend.min.js $(ASSETS)/js/
 	cp assets/js/portal.mjs $@
+
+$(ASSETS)/js/import.mjs: assets/js/import.mjs
+	mkdir -p $(ASSETS)/js
+	cp assets/js/import.mjs $@
 
 clean:
 	rm -rf build staticfiles node_modules $(VENV)

@@ -6,6 +6,7 @@ from accounts.models import Sector
 from portal import govuk_dates
 
 from .attachments import ACCEPTED, check_upload
+from .importing import limits as import_limits
 from .models import Bulletin, Marking
 
 AUDIENCE_CHOICES = [("all", "All sectors"), ("chosen", "Chosen sectors only")]
@@ -158,14 +159,66 @@ class BulletinForm(ContentFields):
 
 
 class PasteForm(forms.Form):
+    """An update to import: pasted text (with the clipboard's HTML, if any) or a file."""
+
     text = forms.CharField(
         label="Paste the update",
         widget=forms.Textarea(attrs={"rows": 20}),
-        max_length=2_000_000,
+        max_length=import_limits.MAX_PASTE_CHARS,
+        required=False,
         help_text="Copy the whole update from Word, an email or a web page and paste it here. "
         "You will see the draft it makes before anything is saved.",
-        error_messages={"required": "Paste the update"},
     )
+    # Filled by a script with the clipboard's text/html when the text is pasted: lists, headings
+    # and tables arrive as they were. Sanitised before it is read (bulletins/importing/sources.py).
+    html = forms.CharField(
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-max-chars": str(import_limits.MAX_HTML_CHARS)}),
+    )
+    upload = forms.FileField(
+        label="Or upload a file",
+        required=False,
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".docx,.eml,.msg",
+                "data-max-bytes": str(import_limits.MAX_UPLOAD_BYTES),
+            }
+        ),
+        help_text="A Word document (.docx), an email saved as .eml, or an Outlook email (.msg); "
+        f"at most {import_limits.MAX_UPLOAD_BYTES // import_limits.MB} MB.",
+    )
+
+    def clean_html(self) -> str:
+        # More formatting than the form may carry: the plain text, which came with it, is used.
+        html = self.cleaned_data.get("html") or ""
+        return "" if len(html) > import_limits.MAX_HTML_CHARS else html
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload and upload.size > import_limits.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / import_limits.MB:.1f} MB: a file to import can be at "
+                f"most {import_limits.MAX_UPLOAD_BYTES // import_limits.MB} MB."
+            )
+        return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "upload" in self.errors or "text" in self.errors:
+            return data
+        if not data.get("upload") and not (data.get("text") or "").strip():
+            self.add_error("text", "Paste the update, or choose a file to upload")
+        elif data.get("upload") and (data.get("text") or "").strip():
+            self.add_error("upload", "Paste the update or upload a file, not both")
+        return data
+
+    def source(self) -> dict:
+        """What to import, as bulletins.importing.import_source takes it."""
+        data = self.cleaned_data
+        if data.get("upload"):
+            upload = data["upload"]
+            return {"filename": upload.name or "", "data": upload.read()}
+        return {"text": data["text"], "html": data.get("html") or ""}
 
 
 class PublishForm(forms.Form):

@@ -34,6 +34,7 @@ from portal.pagination import CachedCountPaginator, PageWithTotalPaginator, pagi
 from threat_levels.selectors import entry_for
 
 from . import kept, services
+from .attachments import check_upload
 from .changes import earlier_versions
 from .forms import (
     NO_CASCADE,
@@ -45,8 +46,9 @@ from .forms import (
     PublishForm,
     WithdrawForm,
 )
+from .importing import ImportRefused, held, import_source
+from .importing import limits as import_limits
 from .models import Attachment, Bulletin, Reading
-from .paste_import import parse_pasted_text
 from .permissions import (
     bulletin_audience,
     can_write_bulletins,
@@ -371,23 +373,76 @@ def bulletin_new(request: HttpRequest) -> HttpResponse:
 @require(can_write_bulletins)
 @require_http_methods(["GET", "HEAD", "POST"])
 def bulletin_paste(request: HttpRequest) -> HttpResponse:
-    form = PasteForm(request.POST or None)
+    """Import an update (pasted, or a .docx, .eml or .msg file): a check page with the source
+    beside the proposed draft, which the officer edits and saves. Nothing is saved before."""
+    if request.method == "POST" and "import_token" in request.POST:
+        return _save_import(request)
+    form = PasteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        draft = parse_pasted_text(form.cleaned_data["text"])
-        initial = {
-            "title": draft.title,
-            "summary": draft.summary,
-            "source_line": draft.source_line,
-            "key_points": "\n".join(draft.key_points),
-            "body": draft.body,
-            "audience": "all",
-        }
-        return render(
-            request,
-            "bulletins/edit.html",
-            {"form": BulletinForm(initial=initial), "bulletin": None, "pasted": draft},
-        )
-    return render(request, "bulletins/paste.html", {"form": form})
+        try:
+            result = import_source(**form.source())
+        except ImportRefused as refusal:
+            form.add_error("upload" if form.cleaned_data.get("upload") else "text", str(refusal))
+        else:
+            review = held.hold(result, request.user.pk)
+            draft = result.draft
+            initial = {
+                "title": draft.title,
+                "summary": draft.summary,
+                "source_line": draft.source_line,
+                "key_points": "\n".join(draft.key_points),
+                "body": draft.body,
+                "audience": "all",
+            }
+            return render(
+                request,
+                "bulletins/import_check.html",
+                {"form": BulletinForm(initial=initial), "review": review},
+            )
+    return render(request, "bulletins/paste.html", {"form": form, "limits": import_limits})
+
+
+def _save_import(request: HttpRequest) -> HttpResponse:
+    """The checked draft saved, with the offered attachments the officer kept ticked."""
+    review = held.review_for(request.POST["import_token"], request.user.pk)
+    if review is None:
+        messages.error(request, "That import is no longer held: import the update again.")
+        return redirect("bulletin_paste")
+    form = BulletinForm(request.POST, request.FILES)
+    chosen = []
+    for upload in held.chosen_files(review, request.POST.getlist("offered")):
+        # Checked when offered, and again as it is attached, as any upload is.
+        try:
+            chosen.append((upload, check_upload(upload)))
+        except ValidationError as error:
+            form.add_error(None, f"{upload.name}: {' '.join(error.messages)}")
+    if form.is_valid():
+        with transaction.atomic():
+            bulletin = services.create_draft(author=request.user, **form.service_fields())
+            attached = [a.filename for a in _attachments_of(form, bulletin, request.user)]
+            for upload, file_type in chosen:
+                attached.append(
+                    services.add_attachment(
+                        bulletin, upload, file_type, uploaded_by=request.user
+                    ).filename
+                )
+        held.release(review["token"])
+        words = f", with {' and '.join(attached)} attached" if attached else ""
+        messages.success(request, f"The draft is saved{words}. Only NCPP staff can see it.")
+        return redirect("bulletin_edit", pk=bulletin.pk)
+    chosen_numbers = request.POST.getlist("offered")
+    return render(
+        request,
+        "bulletins/import_check.html",
+        {"form": form, "review": review, "chosen": chosen_numbers},
+    )
+
+
+def _attachments_of(form: BulletinForm, bulletin: Bulletin, user: User) -> list[Attachment]:
+    upload = form.cleaned_data.get("attachment")
+    if not upload:
+        return []
+    return [services.add_attachment(bulletin, upload, form.attachment_type, uploaded_by=user)]
 
 
 @require(can_write_bulletins)

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Sector, User
+from bulletins.importing import import_source
 from bulletins.models import Bulletin, Marking
-from bulletins.paste_import import parse_pasted_text
 from bulletins.services import create_draft, publish_bulletin
 from threat_levels.models import ThreatLevel, ThreatLevelChange, ThreatLevelScope
 from threat_levels.services import record_threat_level
@@ -193,7 +193,7 @@ def seed_bulletins() -> int:
     if author is None:
         return 0
     added = 0
-    draft = parse_pasted_text(SAMPLE_PATH.read_text(encoding="utf-8"))
+    draft = import_source(text=SAMPLE_PATH.read_text(encoding="utf-8")).draft
     if not Bulletin.objects.filter(title=draft.title).exists():
         bulletin = create_draft(
             author=author,

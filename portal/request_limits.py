@@ -26,9 +26,11 @@ ROUTE_LIMITS_MB: list[tuple[str, int]] = [
     (r"^/bulletins/[0-9]+/edit/$", 26),
     # A 2 MB membership CSV (accounts.imports.MAX_BYTES) and its framing.
     (r"^/manage/import/$", 3),
-    # A pasted update or a long Markdown body: as much as Django itself accepts for a form
-    # without files (DATA_UPLOAD_MAX_MEMORY_SIZE).
-    (r"^/bulletins/paste/$", 5),
+    # Importing an update: a 20 MB file to import (bulletins.importing.limits.MAX_UPLOAD_BYTES),
+    # then the checked draft's form, which is a draft's form as above.
+    (r"^/bulletins/paste/$", 26),
+    # A long Markdown body: as much as Django itself accepts for a form without files
+    # (DATA_UPLOAD_MAX_MEMORY_SIZE).
     (r"^/bulletins/[0-9]+/amend/$", 5),
 ]
 

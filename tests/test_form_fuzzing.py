@@ -60,12 +60,19 @@ def test_the_bulletin_form_never_fails_and_saves_whole_or_nothing(
 
 
 @FUZZ
-@given(text=st.one_of(long_junk, st.binary(max_size=3000).map(lambda b: b.decode("latin-1"))))
-def test_pasting_anything_shows_a_draft_and_saves_nothing(client, ncpp_officer, text):
+@given(
+    text=st.one_of(long_junk, st.binary(max_size=3000).map(lambda b: b.decode("latin-1"))),
+    html=st.one_of(st.just(""), junk, junk.map(lambda text: f"<ul><li>{text}</li></ul>")),
+)
+def test_pasting_anything_shows_a_draft_and_saves_nothing(
+    client, ncpp_officer, settings, tmp_path, text, html
+):
+    # The check page's contents are held in the private storage until the draft is saved.
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "attachments"
     client.force_login(ncpp_officer)
     before = Bulletin.objects.count()
 
-    post(client, "/bulletins/paste/", {"text": text})
+    post(client, "/bulletins/paste/", {"text": text, "html": html})
 
     assert Bulletin.objects.count() == before
 
