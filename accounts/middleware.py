@@ -1,8 +1,11 @@
 """Session limits and mandatory MFA, applied to every request."""
 
+import hashlib
 import time
 from collections.abc import Callable
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,7 +17,9 @@ from portal.access import fully_signed_in
 
 SESSION_STARTED = "portal_auth_started"
 SESSION_LAST_SEEN = "portal_last_seen"
-# A session is written back at most this often just to move its idle clock.
+SESSION_CLIENT = "portal_client"
+# A session, and its row on the sessions page, are written back at most this often just to
+# move their clocks: an ordinary page view writes nothing to the database.
 LAST_SEEN_RESOLUTION = 60
 
 # Pages a signed-in person without a second factor may still reach: setting one up,
@@ -45,9 +50,21 @@ MFA_EXEMPT_URL_NAMES = frozenset(
 )
 
 
+def client_of(request: HttpRequest) -> str:
+    """The address and browser a request comes from, as the sessions page shows them."""
+    browser = request.META.get("HTTP_USER_AGENT", "")
+    digest = hashlib.sha256(browser.encode(errors="replace")).hexdigest()[:16]
+    return f"{get_account_adapter().get_client_ip(request)} {digest}"
+
+
 class SessionTimeoutMiddleware:
     """Sign out after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT after
-    sign-in, whichever comes first."""
+    sign-in, whichever comes first; and keep the sessions page's record of each session.
+
+    The record (allauth.usersessions: address, browser, last seen) is written when the session
+    moves its idle clock, at most once every LAST_SEEN_RESOLUTION, or at once when the address or
+    the browser changes; allauth's own middleware, which wrote it on every request, is not used.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -62,8 +79,16 @@ class SessionTimeoutMiddleware:
                 return self.sign_out(request, "You were signed out after 30 minutes without use.")
             if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 return self.sign_out(request, "You were signed out: sessions last 12 hours.")
-            if now - last_seen >= LAST_SEEN_RESOLUTION or SESSION_LAST_SEEN not in session:
+            client = client_of(request)
+            if (
+                now - last_seen >= LAST_SEEN_RESOLUTION
+                or SESSION_LAST_SEEN not in session
+                or session.get(SESSION_CLIENT) != client
+            ):
                 session[SESSION_LAST_SEEN] = now
+                session[SESSION_CLIENT] = client
+                if session.session_key:
+                    UserSession.objects.create_from_request(request)
         return self.get_response(request)
 
     @staticmethod

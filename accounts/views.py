@@ -1,5 +1,6 @@
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -49,7 +50,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         # Signed in only so as to set up a second factor: RequireMFAMiddleware lets this
         # session reach nothing else until it has one. The password was just set here, so
         # setting up the authenticator does not ask for it again (AccountAdapter).
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         record_authentication(request, user, method="password", email=user.email)
         mark_invitation_accepted(request, user)
         messages.success(

@@ -39,6 +39,12 @@ def fully_signed_in(user) -> bool:
     return answer
 
 
+def note_second_factor(user, enabled: bool) -> None:
+    """Tell fully_signed_in what is already known of `user`'s second factor (for example, from
+    the cache, accounts.backends), so that it asks the database nothing."""
+    user._portal_fully_signed_in = enabled
+
+
 def require(rule: Rule = signed_in) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)

@@ -93,7 +93,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
 ]
@@ -236,10 +235,8 @@ EMAIL_TIMEOUT = 30
 # --- Accounts -------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's, with the signed-in person read from the cache (accounts.backends).
+AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -316,7 +313,9 @@ MFA_FORMS = {
     "edit_webauthn": "accounts.forms.EditPasskeyForm",
     "reauthenticate_webauthn": "accounts.forms.PasskeyReauthenticateForm",
 }
-USERSESSIONS_TRACK_ACTIVITY = True
+# Each session's record (address, browser, last seen) is kept by
+# accounts.middleware.SessionTimeoutMiddleware, at most once a minute, not on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in whatever happens.
 SESSION_IDLE_TIMEOUT = 30 * 60
