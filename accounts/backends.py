@@ -1,13 +1,18 @@
-"""Who is signed in, read from the cache: the person, and whether they have a second factor.
+"""Who is signed in, read from the cache with the session: the person, and whether they have a
+second factor.
 
 Every signed-in request needs both (Django's session gives only the person's id), and reading
-them from PostgreSQL cost two queries and a connection check on every request. They are kept
-in the cache instead, under a stamp that is replaced whenever the person or one of their
-authenticators is saved or deleted, at once and again when that transaction commits (the
-bulletins' kept results work the same way, bulletins/kept.py). An entry made while a change was
-under way carries the older stamp and is never used, so a leaver's deactivation, a new
-password or a removed authenticator takes effect on the person's next request. Groups and
-sectors are not kept here: every page that needs them reads them afresh.
+them from PostgreSQL cost two queries and a connection check on every request. They are kept in
+the cache instead, one entry per session (accounts.sessions reads it in the same round trip as
+the session itself, together with the people's stamp).
+
+The stamp is replaced whenever anyone is saved or deleted, or an authenticator is, at once and
+again when that transaction commits (the bulletins' kept results work the same way,
+bulletins/kept.py); an entry made under an older stamp is never used. So a leaver's
+deactivation, a new password or a removed authenticator takes effect on the person's next
+request. Saves that change only when someone last signed in or last used an authenticator,
+which every sign-in makes, leave the stamp alone. Groups and sectors are not kept here: every
+page that needs them reads them afresh.
 """
 
 import secrets
@@ -23,55 +28,58 @@ from django.dispatch import receiver
 from portal.access import note_second_factor
 
 from .models import User
+from .sessions import PEOPLE_STAMP, kept_person_key, loaded_session
 
 KEEP_SECONDS = 10 * 60
-
-
-def _keys(pk) -> tuple[str, str]:
-    return f"person:{pk}:stamp", f"person:{pk}"
+# Saves that tell nothing a request relies on.
+BOOKKEEPING = {frozenset({"last_login"}), frozenset({"last_used_at"})}
 
 
 class AuthenticationBackend(AllauthBackend):
-    """allauth's backend (email and password), with the signed-in person read from the cache."""
+    """allauth's backend (email and password), with the signed-in person kept in the cache."""
 
     def get_user(self, user_id):
-        stamp_key, key = _keys(user_id)
-        found = cache.get_many([stamp_key, key])
-        stamp = found.get(stamp_key)
-        entry = found.get(key)
-        if stamp is not None and entry is not None and entry[0] == stamp:
-            user, second_factor = entry[1], entry[2]
+        session = loaded_session()
+        stamp, entry = session.kept_person if session is not None else (None, None)
+        if stamp is not None and entry is not None and entry[:2] == (stamp, str(user_id)):
+            user, second_factor = entry[2], entry[3]
         else:
+            if stamp is None:
+                cache.add(PEOPLE_STAMP, secrets.token_hex(8), None)
+                stamp = cache.get(PEOPLE_STAMP)
             user = super().get_user(user_id)
             if user is None:
                 return None
             second_factor = is_mfa_enabled(user)
-            if stamp is None:
-                cache.add(stamp_key, secrets.token_hex(8), None)
-                stamp = cache.get(stamp_key)
-            if stamp is not None:
-                cache.set(key, (stamp, user, second_factor), KEEP_SECONDS)
+            if stamp is not None and session is not None and session.session_key:
+                entry = (stamp, str(user_id), user, second_factor)
+                cache.set(kept_person_key(session.session_key), entry, KEEP_SECONDS)
         note_second_factor(user, second_factor)
         return user
 
 
-def forget(pk) -> None:
-    """Mark what is kept of this person out of date: now, and again once the change commits."""
+def forget_people() -> None:
+    """Mark everything kept of anyone out of date: now, and again once the change commits."""
 
     def replace() -> None:
-        cache.set(_keys(pk)[0], secrets.token_hex(8), None)
+        cache.set(PEOPLE_STAMP, secrets.token_hex(8), None)
 
     replace()
     transaction.on_commit(replace)
 
 
+def _matters(update_fields) -> bool:
+    return update_fields is None or frozenset(update_fields) not in BOOKKEEPING
+
+
 @receiver(post_save, sender=User)
-@receiver(post_delete, sender=User)
-def _on_person_change(sender, instance, **kwargs) -> None:
-    forget(instance.pk)
-
-
 @receiver(post_save, sender=Authenticator)
+def _on_save(sender, instance, update_fields=None, **kwargs) -> None:
+    if _matters(update_fields):
+        forget_people()
+
+
+@receiver(post_delete, sender=User)
 @receiver(post_delete, sender=Authenticator)
-def _on_authenticator_change(sender, instance, **kwargs) -> None:
-    forget(instance.user_id)
+def _on_delete(sender, instance, **kwargs) -> None:
+    forget_people()

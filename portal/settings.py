@@ -165,7 +165,8 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db, read in one round trip with the signed-in person (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Celery ---------------------------------------------------------------
 # PostgreSQL is the truth and Redis only the conveyor: tasks are acknowledged
