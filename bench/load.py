@@ -73,7 +73,16 @@ SECTORS = [
     "Education", "Hotels and hospitality", "Places of worship", "Visitor attractions",
     "Utilities", "Chemicals",
 ]  # fmt: skip
-STEPS = (1_000, 10_000, 100_000)
+# BENCH_BULLETINS=1000000 seeds a fourth step, to see search hold its speed at a million.
+BULLETINS = int(os.environ.get("BENCH_BULLETINS", "100000"))
+STEPS = tuple(step for step in (1_000, 10_000, 100_000, 1_000_000) if step <= BULLETINS)
+# The rush: this many ISLs, each with their own session, open the same new bulletin within
+# RUSH_SECONDS, at moments spread at random over that time (issue 17).
+RUSH_PEOPLE = int(os.environ.get("BENCH_RUSH_PEOPLE", "2000"))
+RUSH_SECONDS = int(os.environ.get("BENCH_RUSH_SECONDS", "60"))
+# The same rush squeezed into this many seconds, served by 1, 2, 3 and 4 workers: how many
+# this machine needs for p95 <= 300 ms when the crowd comes faster.
+RUSH_SQUEEZED_SECONDS = 10
 PASSWORD = "bench-password-0123"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 SEARCH_WORD = "reconnaissance"  # in about 2% of bulletins
@@ -266,18 +275,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(static_root: Path, port: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    static_root: Path, port: int, log: Path, *, workers: int | None = WORKERS
+) -> subprocess.Popen:
+    """gunicorn on `port`, pinned to the server's core: with `workers`, as the benchmark has always
+    run it; with None, with the project's own settings (deploy/gunicorn.conf.py), as shipped."""
     env = {
         **os.environ,
         **ENV,
         "STATIC_ROOT": str(static_root),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
+    if workers is None:
+        how = ["--config", "deploy/gunicorn.conf.py", "--access-logfile", "/dev/null"]
+    else:
+        how = ["--workers", str(workers), "--backlog", "2048"]
     with open(log, "ab") as out:
         server = subprocess.Popen(
             [*pin(SERVER_CPU), sys.executable, "-m", "gunicorn", "portal.wsgi:application",
-             "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-             "--backlog", "2048"],
+             *how, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
             cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     for _ in range(300):
@@ -503,12 +519,137 @@ def sign_in_rate(port: int, people: list, threads: int = 8, seconds: float = DUR
     return done["ok"] / (time.perf_counter() - started), done["failed"]
 
 
+# --- The rush -----------------------------------------------------------------------------------
+
+
+def rush(port: int, cookies: list[str], path: str, expect: str, seconds: float) -> dict:
+    """Each cookie's person opens `path` once, at a moment drawn at random within `seconds`, on a
+    connection of their own (an open loop: a slow answer does not hold back the next person).
+    Each latency runs from the moment the person was due to click, so waiting for a free client
+    thread counts too. Returns p50, p95 and p99 in ms, errors, and the achieved window."""
+    from django.conf import settings
+
+    rng = random.Random(17)
+    due = sorted(rng.uniform(0, seconds) for _ in cookies)
+    jobs = iter(zip(due, cookies, strict=True))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = {"count": 0}
+    started = time.perf_counter() + 0.5
+
+    def client() -> None:
+        while True:
+            with lock:
+                job = next(jobs, None)
+            if job is None:
+                return
+            at, cookie = job
+            time.sleep(max(0.0, started + at - time.perf_counter()))
+            try:
+                connection = HTTPConnection("127.0.0.1", port, timeout=60)
+                connection.request("GET", path, headers={
+                    "X-Forwarded-Proto": "https", "Host": "127.0.0.1",
+                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}",
+                })  # fmt: skip
+                response = connection.getresponse()
+                ok = response.status == 200 and expect in response.read().decode()
+                connection.close()
+            except OSError:
+                ok = False
+            with lock:
+                latencies.append(time.perf_counter() - (started + at))
+                errors["count"] += 0 if ok else 1
+
+    pool = [threading.Thread(target=client) for _ in range(200)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    latencies.sort()
+
+    def percentile(share: float) -> float:
+        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
+
+    return {
+        "p50": percentile(0.50), "p95": percentile(0.95), "p99": percentile(0.99),
+        "errors": errors["count"], "rate": len(cookies) / seconds,
+    }  # fmt: skip
+
+
+def rush_sessions(people: list) -> list[str]:
+    """A session for each person, as if they had signed in ten minutes ago and last clicked two
+    minutes ago (so the rush's first click moves their idle clock and the sessions page's record,
+    as it would), made straight in the session store: signing 2,000 people in through the forms
+    would take longer than the rush. Returns the cookies."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    now = int(time.time())
+    cookies = []
+    for person in people:
+        session = store_class()
+        session.update({
+            SESSION_KEY: str(person.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            HASH_SESSION_KEY: person.get_session_auth_hash(), SESSION_STARTED: now - 600,
+            SESSION_LAST_SEEN: now - 120,
+        })  # fmt: skip
+        session.create()
+        cookies.append(session.session_key)
+    return cookies
+
+
+def rush_figures(workdir: Path, people: list, seeded: dict) -> list[tuple[str, dict]]:
+    """The rush against a bulletin published just now (so nothing of its page is kept yet, and
+    each person's first view writes their reading), by RUSH_PEOPLE people of all sectors: first
+    with the project's own gunicorn settings over RUSH_SECONDS, then squeezed into
+    RUSH_SQUEEZED_SECONDS with 1 to 4 workers. Each run has a bulletin and sessions of its own."""
+    from django.utils import timezone
+
+    from bulletins.services import create_draft, publish_bulletin
+
+    results = []
+    runs = [("shipped", None, RUSH_SECONDS)]
+    runs += [(f"{n} worker{'s' if n > 1 else ''}", n, RUSH_SQUEEZED_SECONDS) for n in (1, 2, 3, 4)]
+    for number, (label, workers, seconds) in enumerate(runs):
+        crowd = rush_sessions(people[:RUSH_PEOPLE])
+        bulletin = publish_bulletin(
+            create_draft(
+                author=seeded["officer"], title=f"National alert {number}", marking="TLP:GREEN",
+                summary="What every sector must do now.", body="## Advice\n\nAct on it.",
+                all_sectors=True, sectors=[],
+            ),
+            publisher=seeded["officer"], send_alert=False, published_at=timezone.now(),
+        )  # fmt: skip
+        port = free_port()
+        server_process = start_gunicorn(
+            workdir / "static", port, workdir / f"rush-{number}.log", workers=workers
+        )
+        try:
+            figures = rush(port, crowd, bulletin.get_absolute_url(), bulletin.reference, seconds)
+        finally:
+            server_process.terminate()
+            server_process.wait(timeout=30)
+        results.append((label, {**figures, "seconds": seconds}))
+    return results
+
+
 # --- Report -------------------------------------------------------------------------------------
 
 
 def row(label: str, portal: float, baseline: float, unit: str, target: str) -> None:
+    """One figure, its baseline, their ratio and the target, marked met or MISSED; a target is
+    ">= x" or "<= x" on the ratio."""
     ratio = portal / baseline if baseline else float("nan")
-    print(f"  {label:<44}{portal:>10.1f} {baseline:>10.1f} {unit:<6}{ratio:>7.3f}  {target}")
+    sign, bound = target.split()[:2]
+    met = ratio >= float(bound) if sign == ">=" else ratio <= float(bound)
+    verdict = "met" if met else "MISSED"
+    print(f"  {label:<44}{portal:>10.1f} {baseline:>10.1f} {unit:<6}{ratio:>7.3f}  "
+          f"{target:<22}{verdict}")  # fmt: skip
 
 
 def header(title: str) -> None:
@@ -587,23 +728,41 @@ def main() -> None:
         step, _, _, full_text, ilike = growth[-1]
         list_rate, search_rate = best["list"], best["search"]
 
+        rushes = rush_figures(workdir, people, seeded)
+
         print(
             f"Figures at {Bulletin.objects.count():,} bulletins "
             f"(req/s unless marked; load average {load_average()})"
         )
         header("")
+        row("signed-in trivial vs anonymous trivial", trivial_signed_in, trivial_anonymous,
+            "req/s", ">= 0.5")  # fmt: skip
         row("signed-in bulletin list vs trivial view", list_rate, trivial_signed_in, "req/s",
-            ">= 0.4")  # fmt: skip
-        row("bulletin page vs trivial view", detail_rate, trivial_signed_in, "req/s", ">= 0.4")
+            ">= 0.6")  # fmt: skip
+        row("bulletin page vs trivial view", detail_rate, trivial_signed_in, "req/s", ">= 0.6")
         row("search vs bulletin list", search_rate, list_rate, "req/s", ">= 0.5")
-        row("search queries: full text vs ILIKE (ms)", full_text * 1000, ilike * 1000, "ms",
-            f"<= 0.020 (1/{ilike / full_text:.0f})")  # fmt: skip
+        at_100k = next(entry for entry in growth if entry[0] == 100_000)
+        row("search queries at 100,000: full text vs ILIKE", at_100k[3] * 1000,
+            at_100k[4] * 1000, "ms", f"<= 0.010 (1/{at_100k[4] / at_100k[3]:.0f})")  # fmt: skip
+        if growth[-1][0] > 100_000:
+            row(f"search page at {growth[-1][0]:,} vs at 100,000", growth[-1][2], at_100k[2],
+                "req/s", ">= 0.8")  # fmt: skip
         row("public home page vs trivial (anonymous)", home_rate, trivial_anonymous, "req/s",
-            ">= 0.7")  # fmt: skip
-        row(f"sign-in vs {algorithm} verify rate", sign_ins, hashes, "/s", ">= 0.8")
+            ">= 0.85")  # fmt: skip
+        row(f"sign-in vs {algorithm} verify rate", sign_ins, hashes, "/s", ">= 0.9")
         if failed:
             print(f"    ! {failed} sign-ins did not complete")
         print(f"  list page at 50 signed-in users: p50 {list_p50:.0f} ms, p95 {list_p95:.0f} ms")
+        print(
+            f"The rush: {RUSH_PEOPLE:,} ISLs of all sectors, each with a session of their own, "
+            "open the same new bulletin (open loop; latency from the moment due)"
+        )
+        for label, figures in rushes:
+            print(
+                f"  {label:<10} within {figures['seconds']:>3} s ({figures['rate']:>5.0f}/s): "
+                f"p50 {figures['p50']:>6.0f} ms, p95 {figures['p95']:>6.0f} ms, "
+                f"p99 {figures['p99']:>6.0f} ms, errors {figures['errors']}"
+            )
         print("Growth with data (the ISL, of two sectors, sees about 42% of the bulletins)")
         print(f"  {'bulletins':>10} {'list req/s':>11} {'search req/s':>13} "
               f"{'full text ms':>13} {'ILIKE ms':>9}")  # fmt: skip
