@@ -27,6 +27,7 @@ COPY threat_levels ./threat_levels
 COPY bulletins ./bulletins
 COPY alerts ./alerts
 COPY calls ./calls
+COPY cascades ./cascades
 COPY demo ./demo
 COPY templates ./templates
 COPY deploy/gunicorn.conf.py ./deploy/gunicorn.conf.py

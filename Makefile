@@ -33,7 +33,7 @@ test: $(VENV)/.dev assets chromium nginx check-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
-	$(BIN)/bandit -q -r portal accounts threat_levels bulletins alerts calls demo -lll
+	$(BIN)/bandit -q -r portal accounts threat_levels bulletins alerts calls cascades demo -lll
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -141,6 +141,7 @@ demo-code: $(VENV)/.runtime
 # installed when missing and running as root).
 bench: $(VENV)/.dev assets check-services wrk
 	$(BIN)/python bench/alerts.py
+	$(BIN)/python bench/cascades.py
 	$(BIN)/python bench/load.py
 
 wrk:

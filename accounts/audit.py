@@ -155,7 +155,15 @@ ACTION_LABELS = {
     "call.reminded": "Sectors reminded of a bridge call",
     "call.scheduled": "Bridge call scheduled",
     "call.update_started": "Update from a bridge call started",
+    "contact.added": "Sector contact added",
+    "contact.changed": "Sector contact changed",
+    "contact.removed": "Sector contact removed",
+    "contact.unsubscribed": "Sector contact unsubscribed",
+    "contacts.exported": "Sector contacts downloaded",
+    "contacts.imported": "Sector contacts imported",
     "bulletin.amended": "Bulletin amended",
+    "bulletin.cascaded": "Bulletin cascaded to a sector's organisations",
+    "bulletin.reach_exported": "Reach downloaded",
     "bulletin.attachment_downloaded": "Attachment downloaded",
     "bulletin.exported": "Readership downloaded",
     "bulletin.published": "Bulletin published",
@@ -187,6 +195,7 @@ OBJECT_LABELS = {
     "threat_levels.threatlevelchange": "Threat level change",
     "alerts.alert": "Alert",
     "calls.call": "Bridge call",
+    "cascades.contact": "Sector contact",
 }
 
 # What each key of `changes` is called; a key not here is written out from its name.
@@ -232,6 +241,8 @@ CHANGE_LABELS = {
     "sequence": "Calendar version",
     "deputy": "Deputy",
     "bulletin": "Bulletin",
+    "organisations": "Organisations",
+    "correction_sent": "Correction of an earlier cascade",
 }
 # Keys whose two-item list is a change: [before, after].
 CHANGED_VALUES = {"role", "level", "email", "is_active", "is_staff", "is_superuser", "name"}

@@ -155,7 +155,7 @@ class _Lines:
         return line
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str] | None, str]]:
+def csv_records(text: str) -> Iterator[tuple[int, list[str] | None, str]]:
     """Each non-blank record: its first line's number, its cells (None if unreadable), a problem."""
     lines = _Lines(text)
     reader = csv.reader(lines, strict=True)
@@ -210,7 +210,7 @@ def parse_membership_csv(file_bytes: bytes) -> ImportPreview:
         )
         return preview
 
-    records = _records(text)
+    records = csv_records(text)
     header = next(records, None)
     if header is None:
         preview.refusal = "The file is empty. " + _header_message("")

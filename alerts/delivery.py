@@ -105,6 +105,13 @@ def fan_out(alert_id: int, queue_batch: Callable[[list[int]], None]) -> int:
         return 0
     # The audience is fixed when the alert first fans out: a retry reaches the same people.
     if alert.fanned_out_at is None:
+        source = source_for(alert.kind)
+        if source is not None and source.outside_recipients is not None:
+            for chunk in chunked(source.outside_recipients(alert), 2000):
+                Delivery.objects.bulk_create(
+                    [Delivery(alert=alert, contact_key=key, address=email) for key, email in chunk],
+                    ignore_conflicts=True,
+                )
         for chunk in chunked(recipients(alert), 2000):
             Delivery.objects.bulk_create(
                 [Delivery(alert=alert, user_id=user_id) for user_id in chunk],
@@ -198,13 +205,17 @@ def cancellation_reason(alert: Alert, user_id: int, active: bool) -> str:
     )
 
 
-def cancel_the_unentitled(rows: list[tuple[int, int, int]]) -> set[int]:
-    """Cancel the deliveries, of (delivery, alert, person) `rows`, whose person is no longer
-    entitled to them; return the ids of those cancelled."""
+def cancel_the_unentitled(rows: list[tuple[int, int, int | None, int | None]]) -> set[int]:
+    """Cancel the deliveries, of (delivery, alert, person, contact key) `rows`, whose person is
+    no longer entitled to them; return the ids of those cancelled."""
     people_of: dict[int, dict[int, int]] = {}
-    for delivery_id, alert_id, user_id in rows:
-        people_of.setdefault(alert_id, {})[user_id] = delivery_id
-    cancelled: set[int] = set()
+    contacts_of: dict[int, dict[int, int]] = {}
+    for delivery_id, alert_id, user_id, contact_key in rows:
+        if user_id is None:
+            contacts_of.setdefault(alert_id, {})[contact_key] = delivery_id
+        else:
+            people_of.setdefault(alert_id, {})[user_id] = delivery_id
+    cancelled = cancel_the_outside_unentitled(contacts_of)
     for alert in Alert.objects.select_related("bulletin").filter(pk__in=people_of):
         deliveries = people_of[alert.pk]
         left = set(deliveries) - entitled(alert, deliveries)
@@ -226,6 +237,26 @@ def cancel_the_unentitled(rows: list[tuple[int, int, int]]) -> set[int]:
     return cancelled
 
 
+def cancel_the_outside_unentitled(contacts_of: dict[int, dict[int, int]]) -> set[int]:
+    """The same for recipients outside the portal, asked of the app that made the alert."""
+    cancelled: set[int] = set()
+    for alert in Alert.objects.filter(pk__in=contacts_of):
+        deliveries = contacts_of[alert.pk]
+        source = source_for(alert.kind)
+        if source is None or source.still_entitled is None:
+            continue
+        left = [
+            deliveries[key]
+            for key in set(deliveries) - source.still_entitled(alert, set(deliveries))
+        ]
+        if left:
+            Delivery.objects.filter(pk__in=left).update(
+                status=Delivery.Status.CANCELLED, last_error=source.left_reason
+            )
+            cancelled.update(left)
+    return cancelled
+
+
 def claim(delivery_ids: list[int]) -> list[Delivery]:
     """Take the batch's waiting deliveries for sending, in order.
 
@@ -243,10 +274,10 @@ def claim(delivery_ids: list[int]) -> list[Delivery]:
                 next_attempt_at__lte=timezone.now(),
             )
             .order_by("pk")
-            .values_list("pk", "alert_id", "user_id")
+            .values_list("pk", "alert_id", "user_id", "contact_key")
         )
         cancelled = cancel_the_unentitled(rows)
-        ids = [delivery_id for delivery_id, _, _ in rows if delivery_id not in cancelled]
+        ids = [row[0] for row in rows if row[0] not in cancelled]
         Delivery.objects.filter(pk__in=ids).update(
             status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
         )
@@ -286,7 +317,7 @@ def send_batch(delivery_ids: list[int]) -> BatchResult:
                 if not opened:
                     connection.open()
                     opened = True
-                send_one(connection, alert_email, delivery.user.email, message_id)
+                send_one(connection, alert_email, delivery.recipient_email, message_id)
             except Exception as error:
                 if is_temporary(error) and delivery.attempts < MAX_ATTEMPTS:
                     postpone(claimed[position:], error, result)
@@ -323,6 +354,11 @@ class Messages:
             return render_digest(alert.day, self.digest_items[alert.pk][delivery.user_id])
         if alert.pk not in self.by_alert:
             self.by_alert[alert.pk] = render_alert(alert)
+        if delivery.contact_key is not None:
+            # Someone outside the portal: their own copy (their own unsubscribe link).
+            source = source_for(alert.kind)
+            if source is not None and source.render_to is not None:
+                return source.render_to(alert, self.by_alert[alert.pk], delivery.contact_key)
         return self.by_alert[alert.pk]
 
 

@@ -27,6 +27,8 @@ class AlertKind(models.TextChoices):
     CALL_DEPUTY_NOMINATED = "call_deputy_nominated", "Deputy nominated for a bridge call"
     CALL_REMINDER = "call_reminder", "Bridge call reminder to sectors with nobody"
     CALL_UPDATE_PUBLISHED = "call_update_published", "Update from a bridge call"
+    # A bulletin passed on by an ISL to their sector's contacts (cascades/ registers it).
+    BULLETIN_CASCADE = "bulletin_cascade", "Bulletin cascaded to a sector's organisations"
 
 
 # The kinds of alert that are about a bulletin, and must say which. An acknowledgement
@@ -130,6 +132,9 @@ class Alert(models.Model):
                     | models.Q(kind="threat_level_changed", bulletin__isnull=True)
                     | models.Q(kind="daily_digest", bulletin__isnull=True)
                     | models.Q(kind__in=CALL_ALERT_KINDS, bulletin__isnull=True)
+                    # The cascades app links a cascade to its bulletin: the bulletin's own
+                    # alerts (and their counts on its page) stay the ISLs' alerts only.
+                    | models.Q(kind="bulletin_cascade", bulletin__isnull=True)
                 ),
                 name="alert_bulletin_matches_kind",
             ),
@@ -184,6 +189,10 @@ class Delivery(models.Model):
 
     Unique per (alert, person), so a fan-out that runs twice makes nothing new; a worker
     claims a delivery by moving it from pending to sending with a conditional update.
+
+    The person is a portal user, or someone outside the portal that the app defining the
+    alert's kind knows by a key (a sector's contact, cascades/): then `contact_key` and
+    `address` say who, and alerts never needs to know that app.
     """
 
     class Status(models.TextChoices):
@@ -204,7 +213,19 @@ class Delivery(models.Model):
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    contact_key = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a recipient outside the portal: its id in the app that made the alert.",
+    )
+    address = models.EmailField(
+        max_length=254, blank=True, help_text="For a recipient outside the portal: the address."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -221,6 +242,17 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["alert", "user"], name="delivery_one_per_person"),
+            models.UniqueConstraint(
+                fields=["alert", "contact_key"],
+                condition=models.Q(contact_key__isnull=False),
+                name="delivery_one_per_contact",
+            ),
+            # A portal user, or a recipient outside it with an address: one or the other.
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, contact_key__isnull=True, address="")
+                | (models.Q(user__isnull=True, contact_key__isnull=False) & ~models.Q(address="")),
+                name="delivery_user_or_contact",
+            ),
             models.CheckConstraint(
                 condition=models.Q(
                     status__in=[
@@ -248,4 +280,8 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.alert} to {self.user} ({self.status})"
+        return f"{self.alert} to {self.user or self.address} ({self.status})"
+
+    @property
+    def recipient_email(self) -> str:
+        return self.address or self.user.email

@@ -26,6 +26,8 @@ ROUTE_LIMITS_MB: list[tuple[str, int]] = [
     (r"^/bulletins/[0-9]+/edit/$", 26),
     # A 2 MB membership CSV (accounts.imports.MAX_BYTES) and its framing.
     (r"^/manage/import/$", 3),
+    # A sector's contact list: a 2 MB CSV, as the membership import (cascades.imports).
+    (r"^/cascades/contacts/[-a-zA-Z0-9_]+/import/$", 3),
     # Importing an update: a 20 MB file to import (bulletins.importing.limits.MAX_UPLOAD_BYTES),
     # then the checked draft's form, which is a draft's form as above.
     (r"^/bulletins/paste/$", 26),

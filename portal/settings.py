@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bulletins",
     "alerts",
     "calls",
+    "cascades",
     "demo",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("manage/", include("accounts.manage_urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("calls.urls")),
+    path("cascades/", include("cascades.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -216,6 +216,7 @@ PROJECT_PARTS = [
     "bulletins",
     "alerts",
     "calls",
+    "cascades",
     "demo",
     "templates",
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ORDER = ["accounts", "threat_levels", "bulletins", "alerts", "calls"]
+ORDER = ["accounts", "threat_levels", "bulletins", "alerts", "calls", "cascades"]
 ABOVE_ALL = ["demo", "bench"]
 
 

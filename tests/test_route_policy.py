@@ -27,6 +27,7 @@ from bulletins.attachments import PDF
 from bulletins.models import Bulletin, Marking
 from bulletins.services import add_attachment
 from calls.services import schedule_call
+from cascades.models import Contact
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers import make_bulletin, make_person
 
@@ -98,6 +99,21 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     # An unknown token: no such calendar. (A half-signed-in browser is sent to set up its
     # second factor first, by accounts' middleware; calendar apps carry no session.)
     "calendar_feed": ("404", "mfa", "404", "404", "404", "404"),
+    # --- cascades: retail's contacts (the ISL leads retail); the bulletin is TLP:AMBER -------
+    "cascade_sectors": ("login", "mfa", "200", "403", "403", "200"),
+    "cascade_contacts": ("login", "mfa", "200", "404", "404", "200"),
+    "cascade_contact_new": ("login", "mfa", "200", "404", "404", "200"),
+    "cascade_contact_edit": ("login", "mfa", "200", "404", "404", "200"),
+    "cascade_contact_remove": ("login", "mfa", "200", "404", "404", "200"),  # GET asks to confirm
+    "cascade_contacts_csv": ("login", "mfa", "200", "404", "404", "200"),
+    "cascade_contacts_import": ("login", "mfa", "200", "404", "404", "200"),
+    "cascade_contacts_import_apply": ("login", "mfa", "405", "405", "405", "405"),
+    # AMBER is never cascaded: the lead is told why (403); nobody else may even ask (404).
+    "cascade_bulletin": ("login", "mfa", "403", "404", "404", "404"),
+    "cascade_reach": STAFF_ONLY,
+    "cascade_reach_csv": STAFF_ONLY,
+    # A contact's signed unsubscribe link needs no sign-in; this token is not one.
+    "cascade_unsubscribe": ("404", "mfa", "404", "404", "404", "404"),
     # --- the person's own account ----------------------------------------------------------
     "profile": SIGNED_IN,
     # --- portal admins' tools ------------------------------------------------------------
@@ -261,6 +277,9 @@ def world(
         sectors=[retail],
         dial_in="0800 000 0000",
     )
+    contact = Contact.objects.create(
+        sector=retail, organisation="A shop", name="Shop keeper", email="shop@example.org"
+    )
     half = make_person("half@example.org", "Half signed in", second_factor=False)
     MembershipFactory(user=half, sector=retail, role=Membership.Role.LEAD)
 
@@ -302,6 +321,7 @@ def world(
             "membership_id": str(membership.pk),
             "user_id": str(person.pk),
             "invitation_id": str(invitation.pk),
+            "contact_pk": str(contact.pk),
             "token": SAMPLE_TOKEN,
             "key": "no-such-key",
             "uidb36": "zz",

@@ -13,7 +13,7 @@ from tests.factories import SectorFactory
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-APPS = ["accounts", "threat_levels", "bulletins", "alerts", "calls", "portal", "demo"]
+APPS = ["accounts", "threat_levels", "bulletins", "alerts", "calls", "cascades", "portal", "demo"]
 
 
 def actions_written_by_the_code() -> set[str]:
