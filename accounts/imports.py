@@ -177,15 +177,38 @@ def csv_records(text: str) -> Iterator[tuple[int, list[str] | None, str]]:
         yield number, cells, problem
 
 
-def _header_message(found: str) -> str:
-    expected = ",".join(COLUMNS)
+def header_message(columns: list[str], found: str) -> str:
+    """What the first row must be, and what it is."""
     message = (
-        f"The first row of the file must name the columns {expected}, in that order, "
+        f"The first row of the file must name the columns {','.join(columns)}, in that order, "
         "separated by commas."
     )
-    if found:
-        message += f" This file's first row is: {found[:200]}"
-    return message
+    return message + (f" This file's first row is: {found[:200]}" if found else "")
+
+
+def open_csv(file_bytes: bytes, columns: list[str]) -> tuple[Iterator | None, str]:
+    """The records after the header of an uploaded CSV file, or why it cannot be read: too
+    large, not UTF-8, empty, or not the expected columns."""
+    if len(file_bytes) > MAX_BYTES:
+        return None, (
+            "The file is larger than 2 MB. Split it into smaller files of at most "
+            f"{MAX_ROWS:,} rows each and import them one at a time."
+        )
+    try:
+        text = file_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, (
+            "The file cannot be read as UTF-8. In Excel, save it as "
+            "“CSV UTF-8 (Comma delimited)” and upload it again."
+        )
+    records = csv_records(text)
+    header = next(records, None)
+    if header is None:
+        return None, "The file is empty. " + header_message(columns, "")
+    _, header_cells, _ = header
+    if header_cells is None or [cell.strip().lower() for cell in header_cells] != columns:
+        return None, header_message(columns, ",".join(header_cells or []))
+    return records, ""
 
 
 def parse_membership_csv(file_bytes: bytes) -> ImportPreview:
@@ -195,29 +218,8 @@ def parse_membership_csv(file_bytes: bytes) -> ImportPreview:
     the header is row 1.
     """
     preview = ImportPreview()
-    if len(file_bytes) > MAX_BYTES:
-        preview.refusal = (
-            "The file is larger than 2 MB. Split it into smaller files of at most "
-            f"{MAX_ROWS:,} rows each and import them one at a time."
-        )
-        return preview
-    try:
-        text = file_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        preview.refusal = (
-            "The file cannot be read as UTF-8. In Excel, save it as "
-            "“CSV UTF-8 (Comma delimited)” and upload it again."
-        )
-        return preview
-
-    records = csv_records(text)
-    header = next(records, None)
-    if header is None:
-        preview.refusal = "The file is empty. " + _header_message("")
-        return preview
-    _, header_cells, _ = header
-    if header_cells is None or [cell.strip().lower() for cell in header_cells] != COLUMNS:
-        preview.refusal = _header_message(",".join(header_cells or []))
+    records, preview.refusal = open_csv(file_bytes, COLUMNS)
+    if records is None:
         return preview
 
     raw_rows = []

@@ -12,6 +12,38 @@ from .models import Bulletin, Marking
 AUDIENCE_CHOICES = [("all", "All sectors"), ("chosen", "Chosen sectors only")]
 
 
+class AudienceFields(forms.Form):
+    """Who something is for: all sectors, or chosen ones (bulletins, and bridge calls)."""
+
+    audience = forms.ChoiceField(
+        choices=AUDIENCE_CHOICES,
+        widget=forms.RadioSelect,
+        label="Who is it for?",
+        error_messages={"required": "Choose who it is for"},
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        queryset=Sector.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For chosen sectors only.",
+    )
+    no_sector_chosen = "Choose at least one sector, or send it to all sectors."
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("audience") == "chosen" and not data.get("sectors"):
+            self.add_error("sectors", self.no_sector_chosen)
+        return data
+
+    def audience_fields(self) -> dict:
+        """all_sectors and sectors, as the services take them."""
+        all_sectors = self.cleaned_data["audience"] == "all"
+        return {
+            "all_sectors": all_sectors,
+            "sectors": [] if all_sectors else list(self.cleaned_data["sectors"]),
+        }
+
+
 def key_points_from_text(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -67,25 +99,13 @@ class ContentFields(forms.Form):
         }
 
 
-class BulletinForm(ContentFields):
+class BulletinForm(AudienceFields, ContentFields):
     marking = forms.ChoiceField(
         choices=Marking.choices,
         widget=forms.RadioSelect,
         label="Handling marking",
         help_text="TLP:AMBER and above are never put in an email: the alert carries a link only.",
         error_messages={"required": "Choose a handling marking"},
-    )
-    audience = forms.ChoiceField(
-        choices=AUDIENCE_CHOICES,
-        widget=forms.RadioSelect,
-        label="Who is it for?",
-        error_messages={"required": "Choose who it is for"},
-    )
-    sectors = forms.ModelMultipleChoiceField(
-        queryset=Sector.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="For chosen sectors only.",
     )
     supersedes = forms.ModelChoiceField(
         queryset=Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED),
@@ -123,16 +143,9 @@ class BulletinForm(ContentFields):
         self.attachment_type = check_upload(upload) if upload else None
         return upload
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("audience") == "chosen" and not data.get("sectors"):
-            self.add_error("sectors", "Choose at least one sector, or send it to all sectors.")
-        return data
-
     def service_fields(self) -> dict:
         """The cleaned data as create_draft and update_draft take it."""
         data = self.cleaned_data
-        all_sectors = data["audience"] == "all"
         return {
             "title": data["title"],
             "summary": data["summary"],
@@ -140,8 +153,7 @@ class BulletinForm(ContentFields):
             "key_points": data["key_points"],
             "body": data["body"],
             "marking": data["marking"],
-            "all_sectors": all_sectors,
-            "sectors": [] if all_sectors else list(data["sectors"]),
+            **self.audience_fields(),
             "action_required": data["action_required"],
             "valid_until": data["valid_until"],
             "supersedes": data["supersedes"],

@@ -5,12 +5,12 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from accounts.models import Sector, User
+from accounts.models import User
+from bulletins.forms import AudienceFields
 from portal import govuk_dates
 
 from .models import Attendance, Call
 
-AUDIENCE_CHOICES = [("all", "All sectors"), ("chosen", "Chosen sectors only")]
 CONVENE_IN = [
     ("0", "Now"),
     ("15", "In 15 minutes"),
@@ -20,8 +20,10 @@ CONVENE_IN = [
 ]
 
 
-class CallFields(forms.Form):
+class CallFields(AudienceFields):
     """What every call is made of, whether scheduled or convened now."""
+
+    no_sector_chosen = "Choose at least one sector, or invite all sectors."
 
     title = forms.CharField(
         max_length=200,
@@ -40,18 +42,6 @@ class CallFields(forms.Form):
             "min_value": "The expected length must be at least 5 minutes",
             "max_value": "The expected length must be 8 hours (480 minutes) at most",
         },
-    )
-    audience = forms.ChoiceField(
-        choices=AUDIENCE_CHOICES,
-        widget=forms.RadioSelect,
-        label="Who is it for?",
-        error_messages={"required": "Choose who the call is for"},
-    )
-    sectors = forms.ModelMultipleChoiceField(
-        queryset=Sector.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="For chosen sectors only.",
     )
     agenda = forms.CharField(
         required=False,
@@ -84,8 +74,6 @@ class CallFields(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("audience") == "chosen" and not data.get("sectors"):
-            self.add_error("sectors", "Choose at least one sector, or invite all sectors.")
         if not (data.get("dial_in") or data.get("meeting_link")) and not self.has_error(
             "meeting_link"
         ):
@@ -96,12 +84,10 @@ class CallFields(forms.Form):
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        all_sectors = data["audience"] == "all"
         return {
             "title": data["title"],
             "duration_minutes": data["duration_minutes"],
-            "all_sectors": all_sectors,
-            "sectors": [] if all_sectors else list(data["sectors"]),
+            **self.audience_fields(),
             "agenda": data["agenda"],
             "dial_in": data["dial_in"],
             "conference_id": data["conference_id"],
@@ -128,7 +114,7 @@ class CallFields(forms.Form):
 class ScheduleForm(CallFields):
     starts_at = govuk_dates.DateTimeField(label="Start", called="The start")
 
-    field_order = ["title", "starts_at"]
+    field_order = ["title", "starts_at", "duration_minutes", "audience", "sectors"]
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -161,7 +147,7 @@ class ConveneForm(CallFields):
         error_messages={"required": "Confirm that everyone it is for is to be emailed now"},
     )
 
-    field_order = ["title", "starts_in", "duration_minutes"]
+    field_order = ["title", "starts_in", "duration_minutes", "audience", "sectors"]
 
     def service_fields(self) -> dict:
         minutes = int(self.cleaned_data["starts_in"])

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.forms import uk_phone_number
-from accounts.imports import MAX_BYTES, MAX_ROWS, csv_records
+from accounts.imports import MAX_BYTES, MAX_ROWS, open_csv
 from accounts.models import Sector, normalise_email
 
 COLUMNS = ["organisation", "name", "email", "phone", "public_list"]
@@ -34,36 +34,11 @@ class ContactPreview:
         return not self.refusal and not self.problems and bool(self.rows)
 
 
-def header_message(found: str) -> str:
-    message = (
-        f"The first row of the file must name the columns {','.join(COLUMNS)}, in that order, "
-        "separated by commas."
-    )
-    return message + (f" This file's first row is: {found[:200]}" if found else "")
-
-
 def parse_contacts_csv(file_bytes: bytes, sector: Sector) -> ContactPreview:
     """Read a contact list and check every row; nothing is written. The header is row 1."""
     preview = ContactPreview()
-    if len(file_bytes) > MAX_BYTES:
-        preview.refusal = f"The file is larger than 2 MB. Split it into files of {MAX_ROWS:,} rows."
-        return preview
-    try:
-        text = file_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        preview.refusal = (
-            "The file cannot be read as UTF-8. In Excel, save it as "
-            "“CSV UTF-8 (Comma delimited)” and upload it again."
-        )
-        return preview
-    records = csv_records(text)
-    header = next(records, None)
-    if header is None:
-        preview.refusal = "The file is empty. " + header_message("")
-        return preview
-    cells = header[1]
-    if cells is None or [cell.strip().lower() for cell in cells] != COLUMNS:
-        preview.refusal = header_message(",".join(cells or []))
+    records, preview.refusal = open_csv(file_bytes, COLUMNS)
+    if records is None:
         return preview
     seen: dict[str, int] = {}
     for count, (number, cells, problem) in enumerate(records, start=1):

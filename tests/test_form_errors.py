@@ -31,6 +31,7 @@ NOT_WALKED = {
     "AdminUserAddForm": "Django's admin site, for superusers, keeps Django's words",
     "AdminUserEditForm": "Django's admin site, for superusers, keeps Django's words",
     "ContentFields": "only the fields BulletinForm and AmendForm share",
+    "AudienceFields": "only the fields BulletinForm and the bridge-call forms share",
     "PasskeyReauthenticateForm": "shown only to a person with a real passkey",
 }
 
