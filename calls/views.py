@@ -116,10 +116,8 @@ def call_answer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- NCPP staff ----------------------------------------------------------------------------------
 
 
-@require(can_convene_calls)
-@require_http_methods(["GET", "HEAD", "POST"])
-def call_new(request: HttpRequest) -> HttpResponse:
-    form = ScheduleForm(request.POST or None, initial={"audience": "all", "duration_minutes": 30})
+def _schedule(request: HttpRequest, form, template: str, done: str) -> HttpResponse:
+    """A call scheduled from `form` (for later, or convened now), or the form again."""
     if request.method == "POST" and form.is_valid():
         try:
             call = services.schedule_call(
@@ -128,26 +126,29 @@ def call_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The call is scheduled and the invitations are going out.")
+            messages.success(request, done)
             return redirect(call)
-    return render(request, "calls/schedule.html", {"form": form, "call": None})
+    return render(request, template, {"form": form, "call": None})
+
+
+@require(can_convene_calls)
+@require_http_methods(["GET", "HEAD", "POST"])
+def call_new(request: HttpRequest) -> HttpResponse:
+    form = ScheduleForm(request.POST or None, initial={"audience": "all", "duration_minutes": 30})
+    return _schedule(
+        request, form, "calls/schedule.html",
+        "The call is scheduled and the invitations are going out.",
+    )  # fmt: skip
 
 
 @require(can_convene_calls)
 @require_http_methods(["GET", "HEAD", "POST"])
 def call_convene(request: HttpRequest) -> HttpResponse:
     form = ConveneForm(request.POST or None, initial={"audience": "all", "duration_minutes": 30})
-    if request.method == "POST" and form.is_valid():
-        try:
-            call = services.schedule_call(
-                convener=request.user, request=request, **form.service_fields()
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The urgent call is convened: everyone it is for is emailed.")
-            return redirect(call)
-    return render(request, "calls/convene.html", {"form": form})
+    return _schedule(
+        request, form, "calls/convene.html",
+        "The urgent call is convened: everyone it is for is emailed.",
+    )  # fmt: skip
 
 
 @require(can_convene_calls)
