@@ -244,3 +244,18 @@ def embedded_env() -> dict[str, str]:
     env.pop("SECRET_KEY", None)
     env.pop("ALLOWED_HOSTS", None)
     return env
+
+
+def sweep_through(broker_url: str, settings) -> None:
+    """The sweep (beat's job in production) run now, queueing on the broker at `broker_url`:
+    whatever a dead worker held goes back on the conveyor, before a new worker starts, so
+    nothing it claims is mistaken for a dead worker's. `settings` is pytest-django's fixture."""
+    from celery import Celery
+
+    conveyor = Celery(broker=broker_url, set_as_current=False)
+    settings.ALERTS_STUCK_AFTER_SECONDS = 0
+    settings.ALERTS_LOST_AFTER_SECONDS = 0
+    delivery.sweep(
+        queue_fan_out=lambda pk: conveyor.send_task("alerts.tasks.fan_out_alert", args=[pk]),
+        queue_batch=lambda ids: conveyor.send_task("alerts.tasks.send_deliveries", args=[ids]),
+    )

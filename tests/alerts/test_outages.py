@@ -12,10 +12,9 @@ import pytest
 from celery import Celery
 from django.utils import timezone
 
-from alerts import delivery
 from alerts.models import Alert, Delivery
 from tests.conftest import start_worker, stop_process, worker_environment
-from tests.helpers import deliveries, make_people, wait_until
+from tests.helpers import deliveries, make_people, sweep_through, wait_until
 from tests.processes import OwnRedis
 from threat_levels.models import ThreatLevelChange
 
@@ -112,12 +111,7 @@ def test_a_worker_killed_mid_fan_out_loses_nobody(own_redis, own_worker, smtp, n
 
     # The sweep (beat, in production) puts back what the dead worker held, before a new
     # worker starts, so nothing it claims is mistaken for a dead worker's.
-    settings.ALERTS_STUCK_AFTER_SECONDS = 0
-    settings.ALERTS_LOST_AFTER_SECONDS = 0
-    delivery.sweep(
-        queue_fan_out=lambda pk: conveyor.send_task("alerts.tasks.fan_out_alert", args=[pk]),
-        queue_batch=lambda ids: conveyor.send_task("alerts.tasks.send_deliveries", args=[ids]),
-    )
+    sweep_through(own_redis.url, settings)
     own_worker()
 
     wait_until(lambda: deliveries(Delivery.Status.SENT) == 1000, timeout=120, what="all sent")

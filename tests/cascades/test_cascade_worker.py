@@ -5,14 +5,12 @@ import signal
 from collections import Counter
 
 import pytest
-from celery import Celery
 
-from alerts import delivery
 from alerts.models import Delivery
 from bulletins.models import Marking
 from tests.alerts.test_outages import manage
 from tests.cascades.conftest import make_contacts
-from tests.helpers import deliveries, make_bulletin, wait_until
+from tests.helpers import deliveries, make_bulletin, sweep_through, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -49,13 +47,7 @@ def test_a_cascade_survives_a_killed_worker_with_no_contact_lost(
     worker.wait(timeout=10)
     assert deliveries(Delivery.Status.SENT) < 800
 
-    conveyor = Celery(broker=own_redis.url, set_as_current=False)
-    settings.ALERTS_STUCK_AFTER_SECONDS = 0
-    settings.ALERTS_LOST_AFTER_SECONDS = 0
-    delivery.sweep(
-        queue_fan_out=lambda pk: conveyor.send_task("alerts.tasks.fan_out_alert", args=[pk]),
-        queue_batch=lambda ids: conveyor.send_task("alerts.tasks.send_deliveries", args=[ids]),
-    )
+    sweep_through(own_redis.url, settings)
     own_worker()
 
     wait_until(lambda: deliveries(Delivery.Status.SENT) == 800, timeout=120, what="all sent")
