@@ -365,6 +365,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Larger uploads are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A cascade may name thousands of a sector's contacts one by one (Django's default is 1,000
+# fields); the route's 1 MB body cap (portal/request_limits.py) still bounds the parsing.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Bulletin attachments live here, outside MEDIA and STATIC: no URL reaches them, and only the
 # attachment view (which applies the bulletin's access rule) serves them.

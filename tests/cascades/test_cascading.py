@@ -11,6 +11,7 @@ from bulletins.models import Bulletin, Marking
 from bulletins.services import amend_bulletin
 from cascades.models import Cascade, CascadeRecipient, Contact
 from cascades.services import cascade_bulletin
+from tests.cascades.conftest import make_contacts
 from tests.helpers import make_bulletin
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,21 @@ def test_the_isl_may_choose_some_contacts_only(client, isl, ncpp_officer, retail
     )
     got = set(CascadeRecipient.objects.values_list("contact_id", flat=True))
     assert got == {retail_contacts[0].pk, retail_contacts[2].pk}
+
+
+def test_thousands_of_contacts_may_be_chosen_one_by_one(client, isl, ncpp_officer, retail):
+    """More than Django's default of 1,000 form fields: a sector's list can be that long."""
+    contacts = make_contacts(retail, 3000, prefix="shop")
+    bulletin = make_bulletin(ncpp_officer, marking=Marking.CLEAR, sectors=[retail])
+    client.force_login(isl)
+    chosen = [str(contact.pk) for contact in contacts[:2500]]
+
+    response = client.post(
+        cascade_path(bulletin, retail), {"everyone": "some", "contacts": chosen, "confirm": "1"}
+    )
+
+    assert response.status_code == 302
+    assert CascadeRecipient.objects.count() == 2500
 
 
 def test_green_never_goes_to_a_public_list_even_if_posted(
