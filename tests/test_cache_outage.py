@@ -22,7 +22,14 @@ from tests.helpers import BASE_DIR, PASSWORD, make_bulletin, record_change, totp
 from tests.processes import OwnRedis
 from tests.test_sign_in import sign_in, sign_in_fully, through_proxy
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# Tasks run in this process: a publish or a withdrawal queues its alert on the shared broker
+# otherwise, where the session's worker would write to the database while the test's tables are
+# emptied after it.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("tasks_in_process"),
+]
 
 
 @pytest.fixture

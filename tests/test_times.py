@@ -99,5 +99,5 @@ def _sample_values() -> dict[str, str]:
     return {
         "attachment_pk": "1", "token": "no-such-token", "key": "no-such-key", "uidb36": "zz",
         "object_id": "1", "id": "1", "content_type_id": "1", "app_label": "accounts",
-        "url": "nowhere/",
+        "url": "nowhere/", "contact_pk": "1",
     }  # fmt: skip
