@@ -311,7 +311,7 @@ class ChangeWords:
             return SECOND_FACTORS.get(value, str(value))
         if key == "kind":
             return KINDS.get(value, str(value))
-        if key == "effective_at" and isinstance(value, str):
+        if key in ("effective_at", "starts_at") and isinstance(value, str):
             try:
                 return uk_time(datetime.fromisoformat(value))
             except ValueError:

@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.html import format_html
 
 from accounts.forms import EMAIL_FORMAT, uk_phone_number
 from accounts.models import normalise_email
+from portal.templatetags.wrapping import email_breaks
 
 from .imports import MAX_BYTES, MAX_ROWS
 from .models import Contact
@@ -70,8 +72,15 @@ class CascadeForm(forms.Form):
 
     def __init__(self, *args, contacts, **kwargs):
         super().__init__(*args, **kwargs)
+        # The address may wrap at its "@" and dots, so a long one never pushes a phone's page
+        # sideways.
         self.fields["contacts"].choices = [
-            (str(contact.pk), f"{contact.organisation} ({contact.name}, {contact.email})")
+            (
+                str(contact.pk),
+                format_html(
+                    "{} ({}, {})", contact.organisation, contact.name, email_breaks(contact.email)
+                ),
+            )
             for contact in contacts
         ]
 

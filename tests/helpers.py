@@ -28,6 +28,7 @@ from alerts import delivery, digest
 from alerts.models import Delivery
 from bulletins.models import Bulletin, Marking
 from bulletins.services import create_draft, publish_bulletin, withdraw_bulletin
+from cascades.models import Contact
 from tests.factories import UserFactory
 from threat_levels.models import ThreatLevelChange, ThreatLevelScope
 from threat_levels.services import record_threat_level
@@ -258,4 +259,20 @@ def sweep_through(broker_url: str, settings) -> None:
     delivery.sweep(
         queue_fan_out=lambda pk: conveyor.send_task("alerts.tasks.fan_out_alert", args=[pk]),
         queue_batch=lambda ids: conveyor.send_task("alerts.tasks.send_deliveries", args=[ids]),
+    )
+
+
+def make_contacts(sector, count: int, prefix: str = "org", **fields) -> list[Contact]:
+    """`count` organisations of `sector`, one address each."""
+    return Contact.objects.bulk_create(
+        [
+            Contact(
+                sector=sector,
+                organisation=f"{prefix.title()} {number:05d} Ltd",
+                name=f"Contact {number}",
+                email=f"{prefix}{number:05d}@{sector.slug}.example.org",
+                **fields,
+            )
+            for number in range(count)
+        ]
     )

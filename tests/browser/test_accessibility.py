@@ -19,7 +19,7 @@ from bulletins.models import Bulletin, Marking
 from bulletins.services import add_attachment, amend_bulletin
 from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot, sign_in
 from tests.factories import MembershipFactory
-from tests.helpers import make_bulletin, make_person
+from tests.helpers import make_bulletin, make_contacts, make_person
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -156,6 +156,29 @@ def test_ncpp_staff_pages_are_accessible(open_page, portal_server, ncpp_officer,
             "threat-level-record": "/threat-level/record/",
             "delivery-report": f"/alerts/{content['alert'].pk}/",
             "readership": f"/bulletins/{content['published'].pk}/readership/",
+            "reach": f"/cascades/bulletins/{content['published'].pk}/reach/",
+        },
+    )
+
+
+def test_a_sector_leads_contact_and_cascade_pages_are_accessible(
+    open_page, portal_server, isl, retail, ncpp_officer
+):
+    contacts = make_contacts(retail, 3)
+    bulletin = make_bulletin(
+        ncpp_officer, title="Advice for retail venues", marking=Marking.GREEN, sectors=[retail]
+    )
+    sweep(
+        open_page,
+        portal_server,
+        isl,
+        {
+            "contact-sectors": "/cascades/contacts/",
+            "contact-list": "/cascades/contacts/retail/",
+            "contact-new": "/cascades/contacts/retail/new/",
+            "contact-edit": f"/cascades/contacts/retail/{contacts[0].pk}/",
+            "contact-import": "/cascades/contacts/retail/import/",
+            "cascade": f"/cascades/bulletins/{bulletin.pk}/cascade/retail/",
         },
     )
 

@@ -6,13 +6,16 @@ bulletin is read back from Chromium's own PDF, as a reader's printer would get i
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import NCPP_STAFF_GROUP, PORTAL_ADMINS_GROUP, Membership
 from bulletins.models import Marking
 from bulletins.services import amend_bulletin
+from calls.services import schedule_call
 from tests.browser.conftest import (
     ARTIFACTS,
     axe_violations,
@@ -21,7 +24,7 @@ from tests.browser.conftest import (
     sign_in,
 )
 from tests.factories import MembershipFactory
-from tests.helpers import make_bulletin, make_person, record_change
+from tests.helpers import make_bulletin, make_contacts, make_person, record_change
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -123,16 +126,31 @@ def check_tables(tab, portal_server: str, paths: dict[str, str], size: dict) -> 
     return problems
 
 
-def test_no_word_in_a_table_is_split_on_a_laptop_or_a_phone(open_page, portal_server, crowded):
+def test_no_word_in_a_table_is_split_on_a_laptop_or_a_phone(
+    open_page, portal_server, crowded, retail
+):
     bulletin = crowded["bulletins"][0]
     reader = open_page()
     sign_in(reader, portal_server, crowded["reader"])
     staff = open_page()
     sign_in(staff, portal_server, crowded["staff"])
-    reading = {"list": "/bulletins/", "search": "/bulletins/search/?q=reconnaissance"}
+    make_contacts(retail, 4, prefix="loss-prevention-and-security-operations")
+    call = schedule_call(
+        convener=crowded["staff"], title="National Bridge Call: crowded places and night-time "
+        "economy venues", starts_at=timezone.now() + timedelta(days=1), duration_minutes=45,
+        all_sectors=True, sectors=[], dial_in="0800 000 0000",
+    )  # fmt: skip
+    reading = {
+        "list": "/bulletins/",
+        "search": "/bulletins/search/?q=reconnaissance",
+        "contacts": "/cascades/contacts/retail/",
+        "calls": "/calls/",
+    }
     managing = {
         "alerts": "/alerts/",
         "readership": f"/bulletins/{bulletin.pk}/readership/",
+        "reach": f"/cascades/bulletins/{bulletin.pk}/reach/",
+        "attendance": f"/calls/{call.pk}/attendance/",
         "history": "/threat-level/",
         "audit": "/manage/audit/",
         "people": "/manage/people/",

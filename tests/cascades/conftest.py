@@ -7,23 +7,7 @@ from cascades.models import Contact
 from tests.alerts.conftest import smtp_backend  # noqa: F401
 from tests.alerts.test_outages import own_redis, own_worker  # noqa: F401
 from tests.factories import MembershipFactory
-from tests.helpers import make_person
-
-
-def make_contacts(sector, count: int, prefix: str = "org", **fields) -> list[Contact]:
-    """`count` organisations of `sector`, one address each."""
-    return Contact.objects.bulk_create(
-        [
-            Contact(
-                sector=sector,
-                organisation=f"{prefix.title()} {number:05d} Ltd",
-                name=f"Contact {number}",
-                email=f"{prefix}{number:05d}@{sector.slug}.example.org",
-                **fields,
-            )
-            for number in range(count)
-        ]
-    )
+from tests.helpers import make_contacts, make_person
 
 
 @pytest.fixture

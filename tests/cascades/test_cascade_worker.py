@@ -9,8 +9,7 @@ import pytest
 from alerts.models import Delivery
 from bulletins.models import Marking
 from tests.alerts.test_outages import manage
-from tests.cascades.conftest import make_contacts
-from tests.helpers import deliveries, make_bulletin, sweep_through, wait_until
+from tests.helpers import deliveries, make_bulletin, make_contacts, sweep_through, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

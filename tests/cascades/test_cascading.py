@@ -11,8 +11,7 @@ from bulletins.models import Bulletin, Marking
 from bulletins.services import amend_bulletin
 from cascades.models import Cascade, CascadeRecipient, Contact
 from cascades.services import cascade_bulletin
-from tests.cascades.conftest import make_contacts
-from tests.helpers import make_bulletin
+from tests.helpers import make_bulletin, make_contacts
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,9 @@ from bulletins.services import acknowledge_bulletin, record_cascade, record_read
 from cascades.models import Contact
 from cascades.selectors import reach
 from cascades.services import cascade_bulletin
-from tests.cascades.conftest import make_contacts
 from tests.cascades.test_cascading import send_cascades
 from tests.factories import MembershipFactory
-from tests.helpers import make_bulletin, make_person
+from tests.helpers import make_bulletin, make_contacts, make_person
 
 pytestmark = pytest.mark.django_db
 
