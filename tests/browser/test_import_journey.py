@@ -44,6 +44,13 @@ def test_an_officer_uploads_a_word_document_checks_it_beside_the_source_and_save
     assert axe_violations(page) == []
     assert horizontal_overflow(page) == ""
     screenshot(page, "bulletin-import-check")
+    # On a phone the two columns stack, and nothing scrolls sideways.
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert horizontal_overflow(page) == ""
+    source = page.locator("#import-source").bounding_box()
+    draft = page.locator("#import-draft").bounding_box()
+    assert draft["y"] >= source["y"] + source["height"] - 1
+    page.set_viewport_size({"width": 1280, "height": 800})
     assert not Bulletin.objects.exists()
 
     page.get_by_label("Title").fill(TITLE + " (checked)")
